@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CandidatesConfig(AppConfig):
+    name = "candidates"
+    verbose_name = "Candidates and clients"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

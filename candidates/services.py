@@ -1,0 +1,82 @@
+"""Writes for people and applications."""
+
+from datetime import date
+
+from django.db import transaction
+
+from feedback_portal.models import User
+
+from .models import Application, CandidateProfile, Client, HiringManager
+
+
+def ensure_candidate_profile(*, user: User) -> CandidateProfile:
+    """Every candidate has a profile for the details beyond their account."""
+    profile, _ = CandidateProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def link_applications(*, user: User, email: str) -> int:
+    """Give a candidate the applications that name their verified e-mail address."""
+    if not user.is_candidate:
+        return 0
+    return Application.objects.filter(candidate__isnull=True, candidate_email__iexact=email.strip()).update(
+        candidate=user
+    )
+
+
+def _verified_candidate(email: str) -> User | None:
+    from allauth.account.models import EmailAddress
+
+    address = (
+        EmailAddress.objects.filter(email__iexact=email.strip(), verified=True).select_related("user").first()
+    )
+    if address and address.user.is_candidate:
+        return address.user
+    return None
+
+
+@transaction.atomic
+def create_client(*, name: str, owner: User, feedback_policy: str = Client.FeedbackPolicy.FULL) -> Client:
+    """A company the agency recruits for, owned by one recruiter."""
+    return Client.objects.create(name=name.strip(), owner=owner, feedback_policy=feedback_policy)
+
+
+@transaction.atomic
+def add_hiring_manager(*, client: Client, name: str, email: str, title: str = "") -> HiringManager:
+    """A contact at the client who answers feedback requests."""
+    return HiringManager.objects.create(
+        client=client, name=name.strip(), email=email.strip().lower(), title=title.strip()
+    )
+
+
+@transaction.atomic
+def create_application(
+    *,
+    client: Client,
+    recruiter: User,
+    candidate_name: str,
+    candidate_email: str,
+    role_title: str,
+    job_reference: str = "",
+    stage: str = Application.Stage.FIRST,
+    interviewed_on: date | None = None,
+    outcome: str = Application.Outcome.PENDING,
+    outcome_on: date | None = None,
+    source: str = Application.Source.RECRUITER,
+) -> Application:
+    """Record a candidate put forward for a role; linked at once if their address is verified."""
+    return Application.objects.create(
+        client=client,
+        recruiter=recruiter,
+        candidate=_verified_candidate(candidate_email),
+        candidate_name=candidate_name.strip(),
+        candidate_email=candidate_email.strip().lower(),
+        role_title=role_title.strip(),
+        job_reference=job_reference.strip(),
+        stage=stage,
+        interviewed_on=interviewed_on,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        source=source,
+        is_confirmed=source != Application.Source.CANDIDATE,
+    )

@@ -1,0 +1,194 @@
+"""The portal's own models: users, outbound e-mail and the portal settings row."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("role", User.Role.CANDIDATE)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in. The role is a plain field so no query is needed to know it."""
+
+    class Role(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        RECRUITER = "recruiter", "Recruiter"
+        ADMIN = "admin", "Agency admin"
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    name = models.CharField("display name", max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CANDIDATE)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.role == self.Role.CANDIDATE
+
+    @property
+    def is_recruiter(self) -> bool:
+        """Admins are recruiters too."""
+        return self.role in (self.Role.RECRUITER, self.Role.ADMIN)
+
+
+def user_display(user: User) -> str:
+    return user.name or user.email
+
+
+class OutboundEmail(models.Model):
+    """Every e-mail the portal sends, so none is lost and the timeline can show it.
+
+    The row keeps the ids the message is rendered from, never its body: a hiring
+    manager's link is minted while rendering, inside the sending task.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=60)
+    to_email = models.EmailField(max_length=254)
+    reply_to = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255, blank=True, help_text="Filled in when sent.")
+    feedback_request = models.ForeignKey(
+        "requests_app.FeedbackRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    routing = models.ForeignKey(
+        "requests_app.Routing", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep: queued e-mails, and ones stuck in "sending" past their lease.
+            models.Index(
+                fields=["state", "lease_expires_at"],
+                name="outbound_unsent_idx",
+                condition=models.Q(state__in=["queued", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email} ({self.state})"
+
+
+class PortalSettings(models.Model):
+    """The agency's settings: one row, edited in the admin, created with defaults."""
+
+    agency_name = models.CharField(max_length=120, default="Northwind Talent")
+    agency_contact_email = models.EmailField(default="hello@northwind.test")
+    sign_off = models.CharField(max_length=200, default="The Northwind Talent team")
+    time_zone = models.CharField(max_length=60, default="Europe/London")
+    working_hours_start = models.PositiveSmallIntegerField(default=9)
+    working_hours_end = models.PositiveSmallIntegerField(default=17)
+    holidays = models.TextField(blank=True, help_text="Dates the agency is closed, one YYYY-MM-DD per line.")
+    reminder_days = models.CharField(
+        max_length=50, default="3,7,12", help_text="Days after routing to remind the manager."
+    )
+    link_expiry_days = models.PositiveSmallIntegerField(default=14)
+    triage_sla_business_days = models.PositiveSmallIntegerField(default=2)
+    retention_months = models.PositiveSmallIntegerField(default=24)
+    ask_window_months = models.PositiveSmallIntegerField(
+        default=6, help_text="How long after the outcome a candidate may ask for feedback."
+    )
+    legal_terms = models.TextField(
+        default="\n".join(
+            [
+                "age",
+                "too old",
+                "too young",
+                "young team",
+                "energetic",
+                "native speaker",
+                "overqualified",
+                "maternity",
+                "pregnant",
+                "accent",
+                "religion",
+                "disability",
+                "married",
+                "children",
+            ]
+        ),
+        help_text="Words and phrases the legal-safety check flags, one per line.",
+    )
+
+    class Meta:
+        verbose_name = "portal settings"
+        verbose_name_plural = "portal settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="portal_settings_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Portal settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "PortalSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def link_expiry(self) -> timedelta:
+        return timedelta(days=self.link_expiry_days)

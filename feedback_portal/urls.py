@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("dev/mailbox/", views.mailbox, name="dev_mailbox"),
+    path("dev/mailbox/<str:message_id>/html/", views.mailbox_html, name="dev_mailbox_html"),
+    path("", include("candidates.urls")),
+    path("", include("requests_app.urls")),
+]

@@ -1,0 +1,110 @@
+from django.contrib import admin
+
+from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, LinkToken, NextStep, Routing
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "actor_label", "from_state", "to_state", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RoutingInline(admin.TabularInline):
+    model = Routing
+    extra = 0
+    fields = ["hiring_manager", "routed_at", "expires_at", "revoked_at", "reminders_sent"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedbackRequest)
+class FeedbackRequestAdmin(admin.ModelAdmin):
+    list_display = ["uuid", "candidate", "application", "state", "legal_hold", "created_at"]
+    list_filter = ["state", "legal_hold"]
+    list_select_related = ["candidate", "application__client"]
+    search_fields = ["uuid", "candidate__email", "application__role_title", "application__client__name"]
+    # State changes go through the services, so their Events are written; only the hold is edited here.
+    readonly_fields = [
+        "uuid",
+        "application",
+        "candidate",
+        "state",
+        "areas",
+        "self_assessment",
+        "questions",
+        "consent_to_forward",
+        "created_at",
+        "state_changed_at",
+    ]
+    inlines = [RoutingInline, EventInline]
+
+
+class AreaAnswerInline(admin.TabularInline):
+    model = AreaAnswer
+    extra = 0
+    readonly_fields = ["area", "rating", "comment", "released_comment"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedbackResponse)
+class FeedbackResponseAdmin(admin.ModelAdmin):
+    list_display = ["feedback_request", "kind", "submitted_at", "released_at"]
+    list_filter = ["kind"]
+    readonly_fields = [
+        "uuid",
+        "feedback_request",
+        "routing",
+        "kind",
+        "summary",
+        "consider_for_other_roles",
+        "decline_reason",
+        "answered_by_recruiter",
+        "submitted_at",
+        "released_summary",
+        "released_at",
+        "released_by",
+    ]
+    inlines = [AreaAnswerInline]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "feedback_request", "kind", "actor", "actor_label", "to_state"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LinkToken)
+class LinkTokenAdmin(admin.ModelAdmin):
+    list_display = ["routing", "created_at"]
+    readonly_fields = ["routing", "token_hash", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(NextStep)
+class NextStepAdmin(admin.ModelAdmin):
+    list_display = ["area", "text", "position", "is_active"]
+    list_filter = ["area", "is_active"]
+    list_editable = ["position", "is_active"]

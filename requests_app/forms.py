@@ -1,0 +1,228 @@
+"""Input for feedback requests, with the messages people see when it is wrong."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from candidates.models import Client, HiringManager
+
+from .models import AREA_PROMPTS, Area, FeedbackResponse, Rating
+
+SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
+
+
+class FeedbackRequestForm(forms.Form):
+    """The candidate's ask: the areas, an optional self-assessment, their questions."""
+
+    areas = forms.MultipleChoiceField(
+        label="Which areas would you most like feedback on?",
+        choices=Area.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one area you would like feedback on."},
+    )
+    questions = forms.CharField(
+        label="Your questions for the interview team (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: “Was my portfolio the right level of detail?”",
+    )
+    consent_to_forward = forms.BooleanField(
+        label="Pass my questions to the interview team (your recruiter may reword them).",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area in Area:
+            self.fields[f"self_{area.value}"] = forms.ChoiceField(
+                label=area.label, choices=SELF_RATING_CHOICES, required=False
+            )
+
+    def self_assessment_fields(self):
+        return [self[f"self_{area.value}"] for area in Area]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("questions", "").strip() and not data.get("consent_to_forward"):
+            self.add_error(
+                "consent_to_forward",
+                "Tick this box so we may pass your questions on, or leave the questions empty.",
+            )
+        return data
+
+    def self_assessment(self) -> dict[str, str]:
+        return {
+            area.value: self.cleaned_data[f"self_{area.value}"]
+            for area in Area
+            if self.cleaned_data.get(f"self_{area.value}")
+        }
+
+
+class RouteForm(forms.Form):
+    """The recruiter sends the request to one of the client's hiring managers."""
+
+    hiring_manager = forms.ModelChoiceField(
+        queryset=HiringManager.objects.none(),
+        label="Hiring manager",
+        empty_label="Choose a hiring manager",
+        error_messages={"required": "Choose the hiring manager to ask."},
+    )
+    message = forms.CharField(
+        label="What the manager is asked",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The candidate's questions; reword them if needed. The manager sees this.",
+    )
+    expires_in_days = forms.IntegerField(
+        label="Link works for (days)",
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "min_value": "The link must work for at least 1 day.",
+            "max_value": "The link can work for at most 60 days.",
+            "invalid": "Enter a whole number of days.",
+            "required": "Say how many days the link should work.",
+        },
+    )
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hiring_manager"].queryset = client.hiring_managers.filter(is_active=True)
+
+
+class ManagerResponseForm(forms.Form):
+    """The hiring manager's answer, one rating (and comment, if policy allows) per area."""
+
+    summary = forms.CharField(
+        label="Overall, what should the candidate work on?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consider_for_other_roles = forms.ChoiceField(
+        label="Would you consider them for other roles?",
+        choices=[("", "Rather not say"), *FeedbackResponse.Consider.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, requested_areas: list[str], allow_comments: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_comments = allow_comments
+        self.rows = []
+        for area in Area:
+            rating = forms.ChoiceField(
+                label=area.label,
+                choices=Rating.choices,
+                widget=forms.RadioSelect,
+                initial=Rating.NOT_ASSESSED,
+                error_messages={"required": f"Choose a rating for {area.label.lower()}."},
+            )
+            self.fields[f"rating_{area.value}"] = rating
+            if allow_comments:
+                self.fields[f"comment_{area.value}"] = forms.CharField(
+                    label=f"Comment on {area.label.lower()}",
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=AREA_PROMPTS[area],
+                )
+        if not allow_comments:
+            del self.fields["summary"]
+        self.requested_areas = requested_areas
+
+    def area_rows(self):
+        for area in Area:
+            yield {
+                "area": area,
+                "requested": area.value in self.requested_areas,
+                "rating": self[f"rating_{area.value}"],
+                "comment": self[f"comment_{area.value}"] if self.allow_comments else None,
+            }
+
+    def answers(self) -> dict[str, tuple[str, str]]:
+        return {
+            area.value: (
+                self.cleaned_data[f"rating_{area.value}"],
+                self.cleaned_data.get(f"comment_{area.value}", ""),
+            )
+            for area in Area
+        }
+
+    def clean(self):
+        data = super().clean()
+        ratings = [data.get(f"rating_{area.value}") for area in Area]
+        if ratings and all(r == Rating.NOT_ASSESSED for r in ratings) and not data.get("summary"):
+            raise ValidationError(
+                "Rate at least one area or write a summary — or decline below if you cannot give feedback."
+            )
+        return data
+
+
+class ManagerDeclineForm(forms.Form):
+    """Declining in one step, with a reason."""
+
+    REASONS = [
+        ("policy", "Our company policy does not allow detailed feedback"),
+        ("not_enough", "I did not see enough of the candidate to comment"),
+        ("other", "Another reason"),
+    ]
+    reason = forms.ChoiceField(label="Reason", choices=REASONS, initial="policy")
+    detail = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def reason_text(self) -> str:
+        label = dict(self.REASONS)[self.cleaned_data["reason"]]
+        detail = self.cleaned_data.get("detail", "").strip()
+        return f"{label}. {detail}".strip() if detail else label
+
+
+class ReleaseForm(forms.Form):
+    """The recruiter's reviewed version of an answer, as the candidate will read it."""
+
+    released_summary = forms.CharField(
+        label="Summary for the candidate",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, response: FeedbackResponse, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.response = response
+        self.answer_list = list(response.answers.all())
+        self.answer_list.sort(key=lambda a: a.area_order)
+        if not self.is_bound:
+            self.fields["released_summary"].initial = response.summary
+        for answer in self.answer_list:
+            self.fields[f"comment_{answer.area}"] = forms.CharField(
+                label=f"{answer.get_area_display()} — {answer.get_rating_display()}",
+                required=False,
+                max_length=2000,
+                initial=answer.comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        for answer in self.answer_list:
+            yield answer, self[f"comment_{answer.area}"]
+
+    def released_comments(self) -> dict[str, str]:
+        return {a.area: self.cleaned_data.get(f"comment_{a.area}", "") for a in self.answer_list}
+
+
+class DeclineRequestForm(forms.Form):
+    """The recruiter declines (or confirms a manager's decline) with a kind word."""
+
+    message = forms.CharField(
+        label="Note for the candidate's timeline",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="The interview team is not able to share detailed feedback this time. "
+        "Your recruiter is glad to talk through your next steps.",
+        error_messages={"required": "Write a short note for the candidate."},
+    )

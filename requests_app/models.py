@@ -1,0 +1,340 @@
+"""Feedback requests, their routing to hiring managers, links, responses and timeline."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+
+class Area(models.TextChoices):
+    """The fixed feedback areas; analytics compare them over years, so they live in code."""
+
+    CV = "cv", "CV / résumé"
+    PRESENTATION = "presentation", "Presentation and communication"
+    EXPERIENCE = "experience", "Relevant experience"
+    SKILLS = "skills", "Skills"
+    ANSWERS = "answers", "Answers to interview questions"
+    PREPARATION = "preparation", "Preparation and knowledge of the company"
+    FIT = "fit", "Team and culture fit"
+
+
+AREA_PROMPTS = {
+    Area.CV: "Did the CV show what the role needs? What would have made it stronger?",
+    Area.PRESENTATION: "How clearly did they explain themselves and their work?",
+    Area.EXPERIENCE: "How close was their experience to what the role needs, and what was missing?",
+    Area.SKILLS: "Which skills stood out, and which fell short of the bar?",
+    Area.ANSWERS: "Which answers worked, and which needed more depth or examples?",
+    Area.PREPARATION: "How well did they know the company, its products and the role?",
+    Area.FIT: "How did they approach working with the team? Describe behaviour, not personality.",
+}
+
+
+class Rating(models.TextChoices):
+    """One scale for the manager's ratings and the candidate's self-assessment."""
+
+    STRENGTH = "strength", "Strength"
+    MET = "met", "Met the bar"
+    IMPROVE = "improve", "Room to improve"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class NextStep(models.Model):
+    """A suggested next step for an area, offered with released feedback."""
+
+    area = models.CharField(max_length=20, choices=Area.choices)
+    text = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["area", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.text}"
+
+
+class FeedbackRequestQuerySet(models.QuerySet):
+    def open(self) -> "FeedbackRequestQuerySet":
+        return self.filter(state__in=FeedbackRequest.OPEN_STATES)
+
+    def for_candidate(self, user) -> "FeedbackRequestQuerySet":
+        return self.filter(candidate=user)
+
+    def for_dashboard(self) -> "FeedbackRequestQuerySet":
+        """The triage queue: what each row shows, in one query."""
+        return self.select_related("application__client", "application__recruiter", "candidate").order_by(
+            "created_at"
+        )
+
+    def state_counts(self) -> dict[str, int]:
+        """How many requests are in each state, in one aggregate query."""
+        counts = self.aggregate(
+            **{state: Count("pk", filter=Q(state=state)) for state in FeedbackRequest.State.values}
+        )
+        return counts
+
+
+class FeedbackRequest(models.Model):
+    """A candidate's ask for feedback on one application."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        AWAITING_MANAGER = "awaiting_manager", "Awaiting the hiring manager"
+        ANSWERED = "answered", "Answered, awaiting review"
+        EXPIRED = "expired", "Link expired"
+        RELEASED = "released", "Feedback released"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CLOSED = "closed", "Closed"
+
+    OPEN_STATES = (State.SUBMITTED, State.AWAITING_MANAGER, State.ANSWERED, State.EXPIRED)
+    ENDED_STATES = (State.RELEASED, State.DECLINED, State.WITHDRAWN, State.CLOSED)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        "candidates.Application", on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    areas = models.JSONField(default=list, help_text="The areas the candidate most wants to hear about.")
+    self_assessment = models.JSONField(
+        default=dict, blank=True, help_text="Area → the candidate's own rating."
+    )
+    questions = models.TextField(blank=True)
+    consent_to_forward = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False, help_text="Skipped by retention while set.")
+    created_at = models.DateTimeField(default=timezone.now)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = FeedbackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state__in=["submitted", "awaiting_manager", "answered", "expired"]),
+                name="one_open_request_per_application",
+            ),
+        ]
+        indexes = [
+            # The dashboard's queue: open requests by state, oldest first.
+            models.Index(fields=["state", "created_at"], name="request_state_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback request {self.uuid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def area_labels(self) -> list[str]:
+        return [Area(a).label for a in self.areas if a in Area.values]
+
+    def self_assessment_rows(self) -> list[tuple[str, str]]:
+        return [
+            (Area(a).label, Rating(r).label)
+            for a, r in self.self_assessment.items()
+            if a in Area.values and r in Rating.values
+        ]
+
+
+# The request's life, in one table: action → (states it may start from, state it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "route": (
+        frozenset({"submitted", "awaiting_manager", "answered", "expired"}),
+        "awaiting_manager",
+    ),
+    "extend": (frozenset({"awaiting_manager", "expired"}), "awaiting_manager"),
+    "expire": (frozenset({"awaiting_manager"}), "expired"),
+    "manager_answer": (frozenset({"awaiting_manager"}), "answered"),
+    "recruiter_answer": (frozenset({"submitted", "awaiting_manager", "expired"}), "answered"),
+    "release": (frozenset({"answered"}), "released"),
+    "decline": (frozenset({"submitted", "awaiting_manager", "answered", "expired"}), "declined"),
+    "withdraw": (frozenset(FeedbackRequest.OPEN_STATES), "withdrawn"),
+    "close": (frozenset({"released"}), "closed"),
+}
+
+
+def can(action: str, state: str) -> bool:
+    return state in TRANSITIONS[action][0]
+
+
+class RoutingQuerySet(models.QuerySet):
+    def live(self, now=None) -> "RoutingQuerySet":
+        """Routings whose links still open: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Routing(models.Model):
+    """A request sent to one hiring manager. It owns the expiry of all its links."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    feedback_request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="routings")
+    hiring_manager = models.ForeignKey(
+        "candidates.HiringManager", on_delete=models.PROTECT, related_name="routings"
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="routings_made"
+    )
+    message = models.TextField(
+        blank=True, help_text="What the manager is asked: the candidate's questions, perhaps reworded."
+    )
+    routed_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+
+    objects = RoutingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-routed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feedback_request"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_unrevoked_routing_per_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Routing {self.uuid} to {self.hiring_manager}"
+
+    def is_live(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    def default_expiry(self, days: int) -> None:
+        self.expires_at = self.routed_at + timedelta(days=days)
+
+
+class LinkToken(models.Model):
+    """One e-mailed link to a routing. Only the token's hash is kept."""
+
+    routing = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Link for {self.routing_id} made {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FeedbackResponse(models.Model):
+    """An answer to a request: the hiring manager's (or the recruiter's, after a call).
+
+    The original is never changed; the recruiter's edited, released version sits beside it.
+    """
+
+    class Kind(models.TextChoices):
+        FEEDBACK = "feedback", "Feedback"
+        DECLINE = "decline", "Declined to give feedback"
+
+    class Consider(models.TextChoices):
+        YES = "yes", "Yes"
+        MAYBE = "maybe", "Perhaps"
+        NO = "no", "No"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    feedback_request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="responses")
+    routing = models.ForeignKey(
+        Routing, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEEDBACK)
+    summary = models.TextField(blank=True)
+    consider_for_other_roles = models.CharField(max_length=5, choices=Consider.choices, blank=True)
+    decline_reason = models.TextField(blank=True)
+    answered_by_recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when the recruiter answered directly, after a call.",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    released_summary = models.TextField(blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.feedback_request_id}"
+
+
+class AreaAnswer(models.Model):
+    """One area's rating and comment within a response."""
+
+    response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
+    area = models.CharField(max_length=20, choices=Area.choices)
+    rating = models.CharField(max_length=20, choices=Rating.choices, default=Rating.NOT_ASSESSED)
+    comment = models.TextField(blank=True)
+    released_comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "area"], name="one_answer_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_rating_display()}"
+
+    @property
+    def area_order(self) -> int:
+        return Area.values.index(self.area)
+
+
+class Event(models.Model):
+    """The append-only timeline of a request: every state change, e-mail and note."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Request submitted"
+        ROUTED = "routed", "Sent to the hiring manager"
+        LINK_OPENED = "link_opened", "Link opened"
+        ANSWERED = "answered", "Answer received"
+        RELEASED = "released", "Feedback released"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the candidate"
+        EXPIRED = "expired", "Link expired"
+        EXTENDED = "extended", "Link expiry extended"
+        CLOSED = "closed", "Closed"
+        EMAIL_SENT = "email_sent", "E-mail sent"
+        EMAIL_FAILED = "email_failed", "E-mail failed"
+        NOTE = "note", "Note"
+
+    feedback_request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="Who, when not a signed-in user (e.g. the hiring manager)."
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    visible_to_candidate = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A request's timeline, oldest first.
+            models.Index(fields=["feedback_request", "created_at"], name="event_timeline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are append-only.")
+        super().save(*args, **kwargs)

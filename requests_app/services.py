@@ -1,0 +1,335 @@
+"""Every write and state transition of a feedback request.
+
+Each transition is a guarded update (only from the states the table in models.py
+allows, so two recruiters clicking at once cannot both win) and writes an Event
+in the same transaction. E-mails are queued rows, sent after commit.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import Application, HiringManager
+from feedback_portal import mail
+from feedback_portal.models import PortalSettings, User
+
+from .models import (
+    TRANSITIONS,
+    Area,
+    AreaAnswer,
+    Event,
+    FeedbackRequest,
+    FeedbackResponse,
+    Rating,
+    Routing,
+)
+
+
+class TransitionNotAllowed(Exception):
+    """The request is no longer in a state that allows this; someone else acted first."""
+
+
+HIRING_MANAGER = "Hiring manager"
+
+
+def _transition(
+    feedback_request: FeedbackRequest,
+    action: str,
+    *,
+    kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    message: str = "",
+    visible_to_candidate: bool = False,
+) -> Event:
+    allowed, target = TRANSITIONS[action]
+    now = timezone.now()
+    updated = FeedbackRequest.objects.filter(pk=feedback_request.pk, state__in=allowed).update(
+        state=target, state_changed_at=now
+    )
+    if not updated:
+        raise TransitionNotAllowed(
+            f"This request is {feedback_request.get_state_display().lower()}; it cannot be {action}d now."
+        )
+    from_state = feedback_request.state
+    feedback_request.state = target
+    feedback_request.state_changed_at = now
+    return Event.objects.create(
+        feedback_request=feedback_request,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=from_state,
+        to_state=target,
+        message=message,
+        visible_to_candidate=visible_to_candidate,
+        created_at=now,
+    )
+
+
+def _revoke_links(feedback_request: FeedbackRequest) -> None:
+    Routing.objects.filter(feedback_request=feedback_request, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def submit_request(
+    *,
+    candidate: User,
+    application: Application,
+    areas: list[str],
+    questions: str,
+    consent_to_forward: bool,
+    self_assessment: dict[str, str] | None = None,
+) -> FeedbackRequest:
+    """A candidate asks for feedback; the owning recruiter and the candidate are e-mailed."""
+    feedback_request = FeedbackRequest.objects.create(
+        application=application,
+        candidate=candidate,
+        areas=[a for a in Area.values if a in areas],
+        self_assessment={
+            a: r for a, r in (self_assessment or {}).items() if a in Area.values and r in Rating.values
+        },
+        questions=questions.strip(),
+        consent_to_forward=consent_to_forward,
+    )
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.SUBMITTED,
+        actor=candidate,
+        to_state=feedback_request.state,
+        message="You asked for feedback.",
+        visible_to_candidate=True,
+        created_at=feedback_request.created_at,
+    )
+    mail.queue(
+        kind="new_request",
+        to=application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+    mail.queue(kind="request_received", to=candidate.email, feedback_request=feedback_request)
+    return feedback_request
+
+
+@transaction.atomic
+def route_request(
+    *,
+    feedback_request: FeedbackRequest,
+    hiring_manager: HiringManager,
+    message: str,
+    actor: User,
+    expires_in_days: int | None = None,
+) -> Routing:
+    """Send the request to a hiring manager with a fresh link; any earlier link is revoked."""
+    if hiring_manager.client_id != feedback_request.application.client_id:
+        raise ValueError("The hiring manager must work at the application's client.")
+    _revoke_links(feedback_request)
+    days = expires_in_days or PortalSettings.load().link_expiry_days
+    now = timezone.now()
+    routing = Routing.objects.create(
+        feedback_request=feedback_request,
+        hiring_manager=hiring_manager,
+        routed_by=actor,
+        message=message.strip(),
+        routed_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    _transition(
+        feedback_request,
+        "route",
+        kind=Event.Kind.ROUTED,
+        actor=actor,
+        message=f"Sent to {hiring_manager.name} at {hiring_manager.client.name}; "
+        f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
+    )
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.NOTE,
+        actor_label="Feedback Portal",
+        message="Your request was passed to the interview team.",
+        visible_to_candidate=True,
+        created_at=now,
+    )
+    mail.queue(
+        kind="manager_request",
+        to=hiring_manager.email,
+        reply_to=actor.email,
+        feedback_request=feedback_request,
+        routing=routing,
+    )
+    return routing
+
+
+@transaction.atomic
+def submit_manager_response(
+    *,
+    routing: Routing,
+    answers: dict[str, tuple[str, str]],
+    summary: str = "",
+    consider_for_other_roles: str = "",
+) -> FeedbackResponse:
+    """The hiring manager answers through their link; the recruiter is told."""
+    feedback_request = routing.feedback_request
+    if not routing.is_live():
+        raise TransitionNotAllowed("This link is closed.")
+    response = FeedbackResponse.objects.create(
+        feedback_request=feedback_request,
+        routing=routing,
+        kind=FeedbackResponse.Kind.FEEDBACK,
+        summary=summary.strip(),
+        consider_for_other_roles=consider_for_other_roles,
+    )
+    AreaAnswer.objects.bulk_create(
+        AreaAnswer(response=response, area=area, rating=rating, comment=comment.strip())
+        for area, (rating, comment) in answers.items()
+        if area in Area.values
+    )
+    _transition(
+        feedback_request,
+        "manager_answer",
+        kind=Event.Kind.ANSWERED,
+        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
+        message="The hiring manager answered.",
+    )
+    _notify_recruiter_of_answer(feedback_request)
+    return response
+
+
+@transaction.atomic
+def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse:
+    """The hiring manager declines to give feedback; the recruiter confirms or re-routes."""
+    feedback_request = routing.feedback_request
+    if not routing.is_live():
+        raise TransitionNotAllowed("This link is closed.")
+    response = FeedbackResponse.objects.create(
+        feedback_request=feedback_request,
+        routing=routing,
+        kind=FeedbackResponse.Kind.DECLINE,
+        decline_reason=reason.strip(),
+    )
+    _transition(
+        feedback_request,
+        "manager_answer",
+        kind=Event.Kind.ANSWERED,
+        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
+        message=f"The hiring manager declined: {reason.strip()}",
+    )
+    _notify_recruiter_of_answer(feedback_request)
+    return response
+
+
+def _notify_recruiter_of_answer(feedback_request: FeedbackRequest) -> None:
+    mail.queue(
+        kind="answer_received",
+        to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+
+
+@transaction.atomic
+def release_response(
+    *,
+    response: FeedbackResponse,
+    actor: User,
+    released_summary: str,
+    released_comments: dict[str, str],
+) -> FeedbackResponse:
+    """The recruiter releases their reviewed version of the answer; the candidate is e-mailed."""
+    feedback_request = response.feedback_request
+    if response.kind != FeedbackResponse.Kind.FEEDBACK:
+        raise TransitionNotAllowed("A decline is confirmed, not released.")
+    _transition(
+        feedback_request,
+        "release",
+        kind=Event.Kind.RELEASED,
+        actor=actor,
+        message="Your feedback is ready to read.",
+        visible_to_candidate=True,
+    )
+    now = timezone.now()
+    response.released_summary = released_summary.strip()
+    response.released_at = now
+    response.released_by = actor
+    response.save(update_fields=["released_summary", "released_at", "released_by"])
+    for answer in response.answers.all():
+        answer.released_comment = released_comments.get(answer.area, "").strip()
+        answer.save(update_fields=["released_comment"])
+    _revoke_links(feedback_request)
+    mail.queue(
+        kind="feedback_released", to=feedback_request.candidate.email, feedback_request=feedback_request
+    )
+    return response
+
+
+@transaction.atomic
+def decline_request(*, feedback_request: FeedbackRequest, actor: User, message: str) -> None:
+    """The recruiter declines (or confirms a manager's decline); the candidate gets a kind message."""
+    _transition(
+        feedback_request,
+        "decline",
+        kind=Event.Kind.DECLINED,
+        actor=actor,
+        message=message.strip(),
+        visible_to_candidate=True,
+    )
+    _revoke_links(feedback_request)
+    mail.queue(
+        kind="request_declined", to=feedback_request.candidate.email, feedback_request=feedback_request
+    )
+
+
+@transaction.atomic
+def withdraw_request(*, feedback_request: FeedbackRequest, candidate: User) -> None:
+    """The candidate withdraws; every link stops working."""
+    _transition(
+        feedback_request,
+        "withdraw",
+        kind=Event.Kind.WITHDRAWN,
+        actor=candidate,
+        message="You withdrew this request.",
+        visible_to_candidate=True,
+    )
+    _revoke_links(feedback_request)
+
+
+@transaction.atomic
+def expire_routing(*, routing: Routing) -> bool:
+    """A routing's links passed their expiry without an answer: the request waits for the recruiter."""
+    feedback_request = routing.feedback_request
+    try:
+        _transition(
+            feedback_request,
+            "expire",
+            kind=Event.Kind.EXPIRED,
+            actor_label="Feedback Portal",
+            message=f"{routing.hiring_manager.name} did not answer before the link expired.",
+        )
+    except TransitionNotAllowed:
+        return False
+    return True
+
+
+def expire_due_routings(*, now) -> int:
+    """Expire every awaiting request whose live routing ran out; each in its own transaction."""
+    due = Routing.objects.filter(
+        revoked_at__isnull=True,
+        expires_at__lte=now,
+        feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
+    ).select_related("feedback_request", "hiring_manager")
+    return sum(expire_routing(routing=routing) for routing in due)
+
+
+@transaction.atomic
+def close_request(*, feedback_request: FeedbackRequest, actor: User | None = None) -> None:
+    """Released feedback is closed after a while, or once the candidate acknowledges it."""
+    _transition(
+        feedback_request,
+        "close",
+        kind=Event.Kind.CLOSED,
+        actor=actor,
+        actor_label="" if actor else "Feedback Portal",
+        message="This request is closed.",
+        visible_to_candidate=True,
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "requests_app"
+
+urlpatterns = [
+    path("applications/<uuid:application_uuid>/request/", views.new_request, name="new_request"),
+    path("requests/<uuid:request_uuid>/", views.candidate_request_page, name="candidate_request"),
+    path("requests/<uuid:request_uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/requests/<uuid:request_uuid>/", views.dashboard_request, name="dashboard_request"),
+    path("dashboard/requests/<uuid:request_uuid>/route/", views.route, name="route"),
+    path("dashboard/requests/<uuid:request_uuid>/release/", views.release, name="release"),
+    path("dashboard/requests/<uuid:request_uuid>/decline/", views.decline, name="decline"),
+    # The answer page comes first so that "answer" is never read as a token.
+    path("respond/answer/<uuid:routing_uuid>/", views.respond_answer, name="respond_answer"),
+    path("respond/answer/<uuid:routing_uuid>/decline/", views.respond_decline, name="respond_decline"),
+    path("respond/<str:token>/", views.respond_entry, name="respond_entry"),
+]

@@ -1,0 +1,428 @@
+"""Pages for feedback requests: the candidate's, the recruiter's and the hiring manager's.
+
+Views are thin: check access (one helper per object kind, below), call a form, a
+service or a query, render. Someone else's object answers 404, never 403.
+"""
+
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from candidates.models import Application, Client
+from feedback_portal.models import PortalSettings
+
+from . import services, tokens
+from .filters import DashboardFilter
+from .forms import (
+    DeclineRequestForm,
+    FeedbackRequestForm,
+    ManagerDeclineForm,
+    ManagerResponseForm,
+    ReleaseForm,
+    RouteForm,
+)
+from .models import FeedbackRequest, FeedbackResponse, Routing, can
+
+# --- Access: one helper per object kind --------------------------------------------
+
+
+def recruiter_required(view):
+    """Recruiter pages: anyone else gets a 404, so the pages cannot be found by probing."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_recruiter:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def candidate_application(request: HttpRequest, application_uuid: UUID) -> Application:
+    """One of the signed-in candidate's own applications, or 404."""
+    return get_object_or_404(
+        Application.objects.select_related("client"), uuid=application_uuid, candidate=request.user
+    )
+
+
+def candidate_request(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
+    """One of the signed-in candidate's own feedback requests, or 404."""
+    return get_object_or_404(
+        FeedbackRequest.objects.select_related("application__client"),
+        uuid=request_uuid,
+        candidate=request.user,
+    )
+
+
+def recruiter_request(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
+    """Any request of the agency, for a recruiter, or 404."""
+    if not request.user.is_recruiter:
+        raise Http404
+    return get_object_or_404(
+        FeedbackRequest.objects.select_related("application__client", "application__recruiter", "candidate"),
+        uuid=request_uuid,
+    )
+
+
+GRANTS_KEY = "respond_grants"
+
+
+def granted_routing(request: HttpRequest, routing_uuid: UUID) -> Routing:
+    """A routing this browser opened a valid link for; checked again on every request."""
+    if str(routing_uuid) not in request.session.get(GRANTS_KEY, []):
+        raise Http404
+    return get_object_or_404(
+        Routing.objects.select_related("feedback_request__application__client", "hiring_manager"),
+        uuid=routing_uuid,
+    )
+
+
+# --- Candidate ----------------------------------------------------------------------
+
+
+def _ask_refusal(application: Application, settings: PortalSettings) -> str:
+    """Why this application cannot take a new request now, or "" when it can."""
+    if not application.is_negative:
+        return "You can ask for feedback once the outcome of this application is known."
+    if FeedbackRequest.objects.open().filter(application=application).exists():
+        return "You already have an open feedback request for this application."
+    if application.outcome_on:
+        months = settings.ask_window_months
+        limit = application.outcome_on.replace(day=1)
+        age_months = (timezone.localdate().year - limit.year) * 12 + timezone.localdate().month - limit.month
+        if age_months > months:
+            return f"Feedback can be asked for up to {months} months after the outcome."
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
+    application = candidate_application(request, application_uuid)
+    refusal = _ask_refusal(application, PortalSettings.load())
+    if refusal:
+        messages.info(request, refusal)
+        return redirect("candidates:applications")
+    form = FeedbackRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_request = services.submit_request(
+                candidate=request.user,
+                application=application,
+                areas=form.cleaned_data["areas"],
+                questions=form.cleaned_data["questions"],
+                consent_to_forward=form.cleaned_data["consent_to_forward"],
+                self_assessment=form.self_assessment(),
+            )
+        except IntegrityError:
+            messages.info(request, "You already have an open feedback request for this application.")
+            return redirect("candidates:applications")
+        messages.success(request, "Your request is on its way to your recruiter.")
+        return redirect("requests_app:candidate_request", feedback_request.uuid)
+    return render(request, "requests_app/new_request.html", {"application": application, "form": form})
+
+
+@require_GET
+def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = candidate_request(request, request_uuid)
+    events = feedback_request.events.filter(visible_to_candidate=True)
+    released = None
+    if feedback_request.state in (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED):
+        released = (
+            feedback_request.responses.filter(released_at__isnull=False).prefetch_related("answers").first()
+        )
+    return render(
+        request,
+        "requests_app/candidate_request.html",
+        {
+            "feedback_request": feedback_request,
+            "application": feedback_request.application,
+            "events": events,
+            "released": released,
+            "can_withdraw": feedback_request.is_open,
+        },
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = candidate_request(request, request_uuid)
+    try:
+        services.withdraw_request(feedback_request=feedback_request, candidate=request.user)
+        messages.success(request, "Your request is withdrawn. Nobody will be asked about it again.")
+    except services.TransitionNotAllowed:
+        messages.error(request, "This request has already ended, so it cannot be withdrawn.")
+    return redirect("requests_app:candidate_request", feedback_request.uuid)
+
+
+# --- Recruiter ----------------------------------------------------------------------
+
+
+@require_GET
+@recruiter_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    base = FeedbackRequest.objects.all()
+    filterset = DashboardFilter(request.GET or None, queryset=base.for_dashboard())
+    rows = list(filterset.qs[:200])
+    by_state = base.state_counts()
+    counts = [(state, label, by_state[state]) for state, label in FeedbackRequest.State.choices]
+    return render(
+        request,
+        "requests_app/dashboard.html",
+        {"filter": filterset, "rows": rows, "counts": counts},
+    )
+
+
+def _dashboard_page(
+    request, feedback_request, *, route_form=None, release_form=None, decline_form=None, status=200
+):
+    application = feedback_request.application
+    client: Client = application.client
+    routing = feedback_request.routings.select_related("hiring_manager").first()
+    response = (
+        feedback_request.responses.select_related("routing__hiring_manager")
+        .prefetch_related("answers")
+        .first()
+    )
+    state = feedback_request.state
+    if route_form is None and can("route", state):
+        route_form = RouteForm(
+            client=client,
+            initial={
+                "message": feedback_request.questions if feedback_request.consent_to_forward else "",
+                "expires_in_days": PortalSettings.load().link_expiry_days,
+            },
+        )
+    if (
+        release_form is None
+        and response
+        and response.kind == FeedbackResponse.Kind.FEEDBACK
+        and can("release", state)
+    ):
+        release_form = ReleaseForm(response=response)
+    if decline_form is None and can("decline", state):
+        decline_form = DeclineRequestForm()
+    return render(
+        request,
+        "requests_app/dashboard_request.html",
+        {
+            "feedback_request": feedback_request,
+            "application": application,
+            "client": client,
+            "routing": routing,
+            "response": response,
+            "events": feedback_request.events.select_related("actor"),
+            "route_form": route_form if can("route", state) else None,
+            "release_form": release_form,
+            "decline_form": decline_form if can("decline", state) else None,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def dashboard_request(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    return _dashboard_page(request, recruiter_request(request, request_uuid))
+
+
+@require_POST
+def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = RouteForm(request.POST, client=feedback_request.application.client)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, route_form=form, status=400)
+    try:
+        services.route_request(
+            feedback_request=feedback_request,
+            hiring_manager=form.cleaned_data["hiring_manager"],
+            message=form.cleaned_data["message"],
+            actor=request.user,
+            expires_in_days=form.cleaned_data["expires_in_days"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        manager = form.cleaned_data["hiring_manager"]
+        messages.success(request, f"Sent to {manager.name}. They will get an e-mail with a personal link.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    response = feedback_request.responses.prefetch_related("answers").first()
+    if response is None:
+        raise Http404
+    form = ReleaseForm(request.POST, response=response)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, release_form=form, status=400)
+    try:
+        services.release_response(
+            response=response,
+            actor=request.user,
+            released_summary=form.cleaned_data["released_summary"],
+            released_comments=form.released_comments(),
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Released. The candidate has been e-mailed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = DeclineRequestForm(request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, decline_form=form, status=400)
+    try:
+        services.decline_request(
+            feedback_request=feedback_request, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Declined. The candidate has been told kindly.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+# --- Hiring manager, by e-mailed link --------------------------------------------------
+
+FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop looking
+FAILED_LINK_WINDOW = 15 * 60
+
+
+def link_page(view):
+    """Pages reached by link: no login, never cached, never leak the address onward."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return login_not_required(never_cache(wrapper))
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _link_closed(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests_app/respond_closed.html", status=410)
+
+
+def _link_unknown(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests_app/respond_unknown.html", status=404)
+
+
+def _answerable(routing: Routing) -> bool:
+    return routing.is_live() and routing.feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
+
+
+def _thank_you_visible(routing: Routing) -> bool:
+    """After answering, the manager may look again until the recruiter releases or ends it."""
+    return (
+        routing.revoked_at is None
+        and routing.feedback_request.state == FeedbackRequest.State.ANSWERED
+        and routing.responses.exists()
+    )
+
+
+@link_page
+@require_GET
+def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
+    """Check the token, grant this browser the routing, and move to the token-less page."""
+    key = f"respond-fail:{_client_address(request)}"
+    if cache.get(key, 0) >= FAILED_LINK_LIMIT:
+        return render(request, "requests_app/respond_unknown.html", {"rate_limited": True}, status=429)
+    routing = tokens.find_routing(token)
+    if routing is None:
+        cache.add(key, 0, FAILED_LINK_WINDOW)
+        cache.incr(key)
+        return _link_unknown(request)
+    if not (_answerable(routing) or _thank_you_visible(routing)):
+        return _link_closed(request)
+    grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
+    request.session.cycle_key()
+    request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
+    return redirect("requests_app:respond_answer", routing.uuid)
+
+
+def _manager_form(routing: Routing, data=None) -> ManagerResponseForm:
+    client = routing.feedback_request.application.client
+    return ManagerResponseForm(
+        data,
+        requested_areas=routing.feedback_request.areas,
+        allow_comments=client.feedback_policy == Client.FeedbackPolicy.FULL,
+    )
+
+
+def _respond_page(request, routing, *, form=None, decline_form=None, status=200) -> HttpResponse:
+    client = routing.feedback_request.application.client
+    no_feedback = client.feedback_policy == Client.FeedbackPolicy.NONE
+    return render(
+        request,
+        "requests_app/respond_answer.html",
+        {
+            "routing": routing,
+            "application": routing.feedback_request.application,
+            "client": client,
+            "form": None if no_feedback else (form or _manager_form(routing)),
+            "decline_form": decline_form
+            or ManagerDeclineForm(initial={"reason": "policy"} if no_feedback else None),
+        },
+        status=status,
+    )
+
+
+@link_page
+@require_http_methods(["GET", "POST"])
+def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_routing(request, routing_uuid)
+    if request.method == "GET" and _thank_you_visible(routing):
+        response = routing.responses.prefetch_related("answers").first()
+        return render(request, "requests_app/respond_thanks.html", {"routing": routing, "response": response})
+    if not _answerable(routing):
+        return _link_closed(request)
+    if request.method == "GET":
+        return _respond_page(request, routing)
+    form = _manager_form(routing, request.POST)
+    if not form.is_valid():
+        return _respond_page(request, routing, form=form, status=400)
+    try:
+        services.submit_manager_response(
+            routing=routing,
+            answers=form.answers(),
+            summary=form.cleaned_data.get("summary", ""),
+            consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+        )
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_answer", routing.uuid)
+
+
+@link_page
+@require_POST
+def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_routing(request, routing_uuid)
+    if not _answerable(routing):
+        return _link_closed(request)
+    form = ManagerDeclineForm(request.POST)
+    if not form.is_valid():
+        return _respond_page(request, routing, decline_form=form, status=400)
+    try:
+        services.submit_manager_decline(routing=routing, reason=form.reason_text())
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_answer", routing.uuid)
