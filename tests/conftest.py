@@ -1,0 +1,117 @@
+"""Shared fixtures: factories, signed-in clients, and the services the suite runs against.
+
+Services: the suite runs on the database DATABASE_URL names (SQLite without it).
+Tests marked `postgres` or `redis` skip with a reason when the service is absent,
+and fail instead when REQUIRE_SERVICES=1 (as CI sets it).
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from feedback_portal.celery import app as celery_app
+
+from . import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+
+# Factories as fixtures: call them to make rows, e.g. `application_factory(candidate=me)`.
+@pytest.fixture
+def candidate_factory(db):
+    return factories.CandidateFactory
+
+
+@pytest.fixture
+def recruiter_factory(db):
+    return factories.RecruiterFactory
+
+
+@pytest.fixture
+def client_factory(db):
+    """Client companies (named so as not to shadow pytest-django's test `client`)."""
+    return factories.ClientFactory
+
+
+@pytest.fixture
+def hiring_manager_factory(db):
+    return factories.HiringManagerFactory
+
+
+@pytest.fixture
+def application_factory(db):
+    return factories.ApplicationFactory
+
+
+@pytest.fixture
+def feedback_request_factory(db):
+    return factories.FeedbackRequestFactory
+
+
+@pytest.fixture
+def routing_factory(db):
+    return factories.RoutingFactory
+
+
+@pytest.fixture
+def candidate(candidate_factory):
+    return candidate_factory()
+
+
+@pytest.fixture
+def recruiter(recruiter_factory):
+    return recruiter_factory()
+
+
+def pytest_configure(config):
+    # Each test process keeps its own cache, so parallel tests never share rate limits,
+    # and tasks run in the calling process unless a test starts a real worker.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    celery_app.conf.task_always_eager = True
+
+
+def service_missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1: every service-backed test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _services_for_markers(request):
+    if request.node.get_closest_marker("postgres"):
+        request.getfixturevalue("db")
+        if connection.vendor != "postgresql":
+            service_missing("needs PostgreSQL: set DATABASE_URL")
+    if request.node.get_closest_marker("redis"):
+        redis_url = os.environ.get("REDIS_URL", "")
+        if not redis_url:
+            service_missing("needs Redis: set REDIS_URL")
+        import redis
+
+        try:
+            redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            service_missing(f"needs Redis at REDIS_URL: {exc}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def candidate_client(client, candidate):
+    client.force_login(candidate)
+    return client
+
+
+@pytest.fixture
+def recruiter_client(client, recruiter):
+    client.force_login(recruiter)
+    return client
