@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # The suite runs with DEBUG off, like production; it needs a key, not a secret one.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret DJANGO_SETTINGS_MODULE=feedback_portal.settings
 
@@ -27,7 +28,7 @@ run: $(STAMP)
 	@echo "  Demo logins (password demo-pass-2026):"
 	@echo "    candidate@demo.test   recruiter@demo.test   admin@demo.test"
 	@echo ""
-	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	DEBUG=1 PORT=$(PORT) SITE_URL=$(SITE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,5 +18,14 @@ def applications(request: HttpRequest) -> HttpResponse:
     latest: dict[int, FeedbackRequest] = {}
     for fr in FeedbackRequest.objects.for_candidate(request.user).order_by("created_at"):
         latest[fr.application_id] = fr
-    rows = [{"application": a, "request": latest.get(a.pk)} for a in apps]
+    rows = [
+        {
+            "application": a,
+            "request": latest.get(a.pk),
+            # One ask per application; asking again is possible only after withdrawing.
+            "can_ask": a.is_negative
+            and (a.pk not in latest or latest[a.pk].state == FeedbackRequest.State.WITHDRAWN),
+        }
+        for a in apps
+    ]
     return render(request, "candidates/applications.html", {"rows": rows})

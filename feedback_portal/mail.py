@@ -146,7 +146,7 @@ def _record_sent(email: OutboundEmail, subject: str, audience: str, *, now: date
 def _record_failure(email: OutboundEmail, exc: Exception, *, now: datetime) -> None:
     log.warning("E-mail %s (%s) failed: %s", email.pk, email.kind, type(exc).__name__)
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    attempts = email.attempts + 1
+    attempts = email.attempts  # read after the claim, so it counts this attempt already
     with transaction.atomic():
         if attempts >= settings.OUTBOUND_EMAIL_MAX_ATTEMPTS:
             OutboundEmail.objects.filter(pk=email.pk).update(

@@ -35,7 +35,7 @@ class FeedbackRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         for area in Area:
             self.fields[f"self_{area.value}"] = forms.ChoiceField(
-                label=area.label, choices=SELF_RATING_CHOICES, required=False
+                label=f"{area.label} (your rating)", choices=SELF_RATING_CHOICES, required=False
             )
 
     def self_assessment_fields(self):
@@ -121,7 +121,7 @@ class ManagerResponseForm(forms.Form):
             self.fields[f"rating_{area.value}"] = rating
             if allow_comments:
                 self.fields[f"comment_{area.value}"] = forms.CharField(
-                    label=f"Comment on {area.label.lower()}",
+                    label=f"Your comment on {area.label}",
                     required=False,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 2}),
@@ -132,7 +132,8 @@ class ManagerResponseForm(forms.Form):
         self.requested_areas = requested_areas
 
     def area_rows(self):
-        for area in Area:
+        # The areas the candidate asked about come first: the busy manager starts there.
+        for area in sorted(Area, key=lambda a: a.value not in self.requested_areas):
             yield {
                 "area": area,
                 "requested": area.value in self.requested_areas,

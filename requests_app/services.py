@@ -109,7 +109,12 @@ def submit_request(
         to=application.recruiter.email,
         feedback_request=feedback_request,
     )
-    mail.queue(kind="request_received", to=candidate.email, feedback_request=feedback_request)
+    mail.queue(
+        kind="request_received",
+        to=candidate.email,
+        reply_to=application.recruiter.email,
+        feedback_request=feedback_request,
+    )
     return feedback_request
 
 
@@ -220,6 +225,16 @@ def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse
     return response
 
 
+def _tell_candidate(feedback_request: FeedbackRequest, kind: str) -> None:
+    """Candidate e-mails reply to their recruiter, who is their adviser."""
+    mail.queue(
+        kind=kind,
+        to=feedback_request.candidate.email,
+        reply_to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+
+
 def _notify_recruiter_of_answer(feedback_request: FeedbackRequest) -> None:
     mail.queue(
         kind="answer_received",
@@ -257,9 +272,7 @@ def release_response(
         answer.released_comment = released_comments.get(answer.area, "").strip()
         answer.save(update_fields=["released_comment"])
     _revoke_links(feedback_request)
-    mail.queue(
-        kind="feedback_released", to=feedback_request.candidate.email, feedback_request=feedback_request
-    )
+    _tell_candidate(feedback_request, "feedback_released")
     return response
 
 
@@ -275,9 +288,7 @@ def decline_request(*, feedback_request: FeedbackRequest, actor: User, message: 
         visible_to_candidate=True,
     )
     _revoke_links(feedback_request)
-    mail.queue(
-        kind="request_declined", to=feedback_request.candidate.email, feedback_request=feedback_request
-    )
+    _tell_candidate(feedback_request, "request_declined")
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from .forms import (
     ReleaseForm,
     RouteForm,
 )
-from .models import FeedbackRequest, FeedbackResponse, Routing, can
+from .models import FeedbackRequest, FeedbackResponse, NextStep, Rating, Routing, can
 
 # --- Access: one helper per object kind --------------------------------------------
 
@@ -93,8 +93,8 @@ def _ask_refusal(application: Application, settings: PortalSettings) -> str:
     """Why this application cannot take a new request now, or "" when it can."""
     if not application.is_negative:
         return "You can ask for feedback once the outcome of this application is known."
-    if FeedbackRequest.objects.open().filter(application=application).exists():
-        return "You already have an open feedback request for this application."
+    if application.feedback_requests.exclude(state=FeedbackRequest.State.WITHDRAWN).exists():
+        return "You have already asked for feedback on this application."
     if application.outcome_on:
         months = settings.ask_window_months
         limit = application.outcome_on.replace(day=1)
@@ -139,6 +139,8 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
         released = (
             feedback_request.responses.filter(released_at__isnull=False).prefetch_related("answers").first()
         )
+    if released is not None:
+        _attach_next_steps(released)
     return render(
         request,
         "requests_app/candidate_request.html",
@@ -150,6 +152,18 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
             "can_withdraw": feedback_request.is_open,
         },
     )
+
+
+def _attach_next_steps(response: FeedbackResponse) -> None:
+    """Suggest the library's next steps under each area rated "room to improve"."""
+    answers = list(response.answers.all())
+    improve = {a.area for a in answers if a.rating == Rating.IMPROVE}
+    steps: dict[str, list[NextStep]] = {}
+    if improve:
+        for step in NextStep.objects.filter(area__in=improve, is_active=True):
+            steps.setdefault(step.area, []).append(step)
+    for answer in answers:
+        answer.next_steps = steps.get(answer.area, [])
 
 
 @require_POST
@@ -301,17 +315,27 @@ FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop l
 FAILED_LINK_WINDOW = 15 * 60
 
 
-def link_page(view):
+def link_page(view, *, referrer_policy: str = "no-referrer"):
     """Pages reached by link: no login, never cached, never leak the address onward."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = referrer_policy
         response["Cache-Control"] = "no-store"
         return response
 
     return login_not_required(never_cache(wrapper))
+
+
+def answer_page(view):
+    """The token-less pages the manager answers on.
+
+    Under `no-referrer` a browser POSTs the page's forms with `Origin: null` (and no
+    Referer), which Django's CSRF check refuses with a 403. These addresses hold no
+    secret, and `same-origin` still sends nothing to any other site.
+    """
+    return link_page(view, referrer_policy="same-origin")
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -386,7 +410,7 @@ def _respond_page(request, routing, *, form=None, decline_form=None, status=200)
     )
 
 
-@link_page
+@answer_page
 @require_http_methods(["GET", "POST"])
 def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = granted_routing(request, routing_uuid)
@@ -412,7 +436,7 @@ def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     return redirect("requests_app:respond_answer", routing.uuid)
 
 
-@link_page
+@answer_page
 @require_POST
 def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = granted_routing(request, routing_uuid)
