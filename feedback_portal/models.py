@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -180,13 +181,20 @@ class PortalSettings(models.Model):
     def __str__(self) -> str:
         return "Portal settings"
 
+    CACHE_KEY = "portal-settings-v1"
+
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
 
     @classmethod
     def load(cls) -> "PortalSettings":
-        obj, _ = cls.objects.get_or_create(pk=1)
+        """The settings row, read through the cache so pages keep their query budget."""
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, 300)
         return obj
 
     @property

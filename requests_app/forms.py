@@ -227,3 +227,20 @@ class DeclineRequestForm(forms.Form):
         "Your recruiter is glad to talk through your next steps.",
         error_messages={"required": "Write a short note for the candidate."},
     )
+
+
+class ExtendForm(forms.Form):
+    """More time for the hiring manager on the same link."""
+
+    days = forms.IntegerField(
+        label="Extend the link by (days)",
+        min_value=1,
+        max_value=60,
+        initial=7,
+        error_messages={
+            "min_value": "Extend by at least 1 day.",
+            "max_value": "Extend by at most 60 days.",
+            "invalid": "Enter a whole number of days.",
+            "required": "Say how many days to extend by.",
+        },
+    )

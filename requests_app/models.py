@@ -298,7 +298,6 @@ class Event(models.Model):
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", "Request submitted"
         ROUTED = "routed", "Sent to the hiring manager"
-        LINK_OPENED = "link_opened", "Link opened"
         ANSWERED = "answered", "Answer received"
         RELEASED = "released", "Feedback released"
         DECLINED = "declined", "Declined"

@@ -344,3 +344,25 @@ def close_request(*, feedback_request: FeedbackRequest, actor: User | None = Non
         message="This request is closed.",
         visible_to_candidate=True,
     )
+
+
+@transaction.atomic
+def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int) -> Routing:
+    """Give the current hiring manager more time: their links work `days` longer from now."""
+    routing = (
+        Routing.objects.select_for_update()
+        .filter(feedback_request=feedback_request, revoked_at__isnull=True)
+        .first()
+    )
+    if routing is None:
+        raise TransitionNotAllowed("There is no open link to extend; route the request instead.")
+    routing.expires_at = max(routing.expires_at, timezone.now()) + timedelta(days=days)
+    routing.save(update_fields=["expires_at"])
+    _transition(
+        feedback_request,
+        "extend",
+        kind=Event.Kind.EXTENDED,
+        actor=actor,
+        message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
+    )
+    return routing

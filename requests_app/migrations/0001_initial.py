@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name='Event',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submitted', 'Request submitted'), ('routed', 'Sent to the hiring manager'), ('link_opened', 'Link opened'), ('answered', 'Answer received'), ('released', 'Feedback released'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by the candidate'), ('expired', 'Link expired'), ('extended', 'Link expiry extended'), ('closed', 'Closed'), ('email_sent', 'E-mail sent'), ('email_failed', 'E-mail failed'), ('note', 'Note')], max_length=20)),
+                ('kind', models.CharField(choices=[('submitted', 'Request submitted'), ('routed', 'Sent to the hiring manager'), ('answered', 'Answer received'), ('released', 'Feedback released'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by the candidate'), ('expired', 'Link expired'), ('extended', 'Link expiry extended'), ('closed', 'Closed'), ('email_sent', 'E-mail sent'), ('email_failed', 'E-mail failed'), ('note', 'Note')], max_length=20)),
                 ('actor_label', models.CharField(blank=True, help_text='Who, when not a signed-in user (e.g. the hiring manager).', max_length=150)),
                 ('from_state', models.CharField(blank=True, max_length=20)),
                 ('to_state', models.CharField(blank=True, max_length=20)),
