@@ -24,6 +24,7 @@ from . import services, tokens
 from .filters import DashboardFilter
 from .forms import (
     DeclineRequestForm,
+    ExtendForm,
     FeedbackRequestForm,
     ManagerDeclineForm,
     ManagerResponseForm,
@@ -195,17 +196,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _latest_response(feedback_request: FeedbackRequest) -> FeedbackResponse | None:
+    return feedback_request.responses.prefetch_related("answers").first()
+
+
 def _dashboard_page(
-    request, feedback_request, *, route_form=None, release_form=None, decline_form=None, status=200
+    request,
+    feedback_request,
+    *,
+    response=None,
+    route_form=None,
+    release_form=None,
+    decline_form=None,
+    extend_form=None,
+    status=200,
 ):
     application = feedback_request.application
     client: Client = application.client
     routing = feedback_request.routings.select_related("hiring_manager").first()
-    response = (
-        feedback_request.responses.select_related("routing__hiring_manager")
-        .prefetch_related("answers")
-        .first()
-    )
+    # The release view has fetched the response already: a page keeps its fixed query count.
+    response = response or _latest_response(feedback_request)
     state = feedback_request.state
     if route_form is None and can("route", state):
         route_form = RouteForm(
@@ -224,6 +234,7 @@ def _dashboard_page(
         release_form = ReleaseForm(response=response)
     if decline_form is None and can("decline", state):
         decline_form = DeclineRequestForm()
+    can_extend = can("extend", state) and routing is not None and routing.revoked_at is None
     return render(
         request,
         "requests_app/dashboard_request.html",
@@ -237,6 +248,7 @@ def _dashboard_page(
             "route_form": route_form if can("route", state) else None,
             "release_form": release_form,
             "decline_form": decline_form if can("decline", state) else None,
+            "extend_form": (extend_form or ExtendForm()) if can_extend else None,
         },
         status=status,
     )
@@ -270,14 +282,32 @@ def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 
 @require_POST
+def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, extend_form=form, status=400)
+    try:
+        routing = services.extend_routing(
+            feedback_request=feedback_request, actor=request.user, days=form.cleaned_data["days"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        until = timezone.localtime(routing.expires_at)
+        messages.success(request, f"Extended: the link now works until {until:%d %b %Y %H:%M}.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
 def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     feedback_request = recruiter_request(request, request_uuid)
-    response = feedback_request.responses.prefetch_related("answers").first()
+    response = _latest_response(feedback_request)
     if response is None:
         raise Http404
     form = ReleaseForm(request.POST, response=response)
     if not form.is_valid():
-        return _dashboard_page(request, feedback_request, release_form=form, status=400)
+        return _dashboard_page(request, feedback_request, response=response, release_form=form, status=400)
     try:
         services.release_response(
             response=response,
