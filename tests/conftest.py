@@ -71,6 +71,11 @@ def pytest_configure(config):
     # Each test process keeps its own cache, so parallel tests never share rate limits,
     # and tasks run in the calling process unless a test starts a real worker.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages render without a collectstatic run (production serves the hashed manifest).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     celery_app.conf.task_always_eager = True
 
 

@@ -1,0 +1,83 @@
+"""Awaiting requests whose hiring-manager link ran out move to "expired", once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from requests_app import services
+from requests_app.models import Event, FeedbackRequest
+from requests_app.tasks import expire_routings
+
+pytestmark = pytest.mark.django_db
+
+ROUTED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def routing(submitted_request, manager, time_machine):
+    """The request routed at ROUTED_AT, with the portal's default expiry (14 days)."""
+    time_machine.move_to(ROUTED_AT, tick=False)
+    return services.route_request(
+        feedback_request=submitted_request,
+        hiring_manager=manager,
+        message="How could I have prepared better?",
+        actor=submitted_request.application.recruiter,
+    )
+
+
+def expired_events(feedback_request: FeedbackRequest) -> list[Event]:
+    return list(feedback_request.events.filter(kind=Event.Kind.EXPIRED))
+
+
+def test_request_expires_once_its_routing_runs_out_and_only_once(routing, time_machine):
+    feedback_request = routing.feedback_request
+    assert routing.expires_at == ROUTED_AT + timedelta(days=14)
+
+    assert services.expire_due_routings(now=routing.expires_at - timedelta(seconds=1)) == 0
+    feedback_request.refresh_from_db()
+    assert feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
+
+    time_machine.move_to(routing.expires_at, tick=False)
+    assert services.expire_due_routings(now=timezone.now()) == 1
+    assert services.expire_due_routings(now=timezone.now()) == 0
+
+    feedback_request.refresh_from_db()
+    assert feedback_request.state == FeedbackRequest.State.EXPIRED
+    assert feedback_request.state_changed_at == routing.expires_at
+    [event] = expired_events(feedback_request)
+    assert (event.from_state, event.to_state) == ("awaiting_manager", "expired")
+    assert routing.hiring_manager.name in event.message
+
+
+def test_beat_task_expires_with_its_own_clock(routing, time_machine):
+    time_machine.move_to(routing.expires_at - timedelta(minutes=1), tick=False)
+    assert expire_routings.apply().get() == 0
+
+    time_machine.move_to(routing.expires_at + timedelta(minutes=5), tick=False)
+    assert expire_routings.apply().get() == 1
+    assert expire_routings.apply().get() == 0
+
+    assert len(expired_events(routing.feedback_request)) == 1
+
+
+def test_answered_request_does_not_expire(routing, time_machine):
+    time_machine.move_to(ROUTED_AT + timedelta(days=2), tick=False)
+    services.submit_manager_decline(routing=routing, reason="Company policy: no feedback.")
+
+    assert services.expire_due_routings(now=routing.expires_at + timedelta(days=1)) == 0
+
+    routing.feedback_request.refresh_from_db()
+    assert routing.feedback_request.state == FeedbackRequest.State.ANSWERED
+    assert expired_events(routing.feedback_request) == []
+
+
+def test_withdrawn_request_does_not_expire(routing):
+    feedback_request = routing.feedback_request
+    services.withdraw_request(feedback_request=feedback_request, candidate=feedback_request.candidate)
+
+    assert services.expire_due_routings(now=routing.expires_at + timedelta(days=1)) == 0
+
+    feedback_request.refresh_from_db()
+    assert feedback_request.state == FeedbackRequest.State.WITHDRAWN
+    assert expired_events(feedback_request) == []
