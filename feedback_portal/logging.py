@@ -1,7 +1,9 @@
 """A logging filter that keeps hiring managers' links out of every log."""
 
+import copy
 import logging
 import re
+from functools import wraps
 
 # /respond/<token>/ carries a secret; /respond/answer/<uuid>/ does not.
 TOKEN_PATH = re.compile(r"/respond/(?!answer/)[^/\s\"'?#]+")
@@ -21,7 +23,13 @@ class RedactTokensFilter(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
+            # A copy of the same type: gunicorn's access atoms are a dict subclass that answers
+            # "-" for a missing atom and matches {Header}i case-insensitively.
+            args = copy.copy(record.args)
+            for key, value in args.items():
+                if isinstance(value, str):
+                    args[key] = redact(value)
+            record.args = args
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
             # Django's "Not Found" warnings carry the request; its repr prints the path.
@@ -34,8 +42,22 @@ class _RedactedRequest:
         self._request = request
 
     def __getattr__(self, name):
+        # Handlers that report the request (Django's error e-mails, for one) read the path
+        # through attributes, META and methods such as get_full_path(): redact them all.
         value = getattr(self._request, name)
-        return redact(value) if name in ("path", "path_info") and isinstance(value, str) else value
+        if isinstance(value, str):
+            return redact(value)
+        if name == "META":
+            return {k: redact(v) if isinstance(v, str) else v for k, v in value.items()}
+        if callable(value):
+
+            @wraps(value)
+            def redacted(*args, **kwargs):
+                result = value(*args, **kwargs)
+                return redact(result) if isinstance(result, str) else result
+
+            return redacted
+        return value
 
     def __repr__(self) -> str:
         return redact(repr(self._request))

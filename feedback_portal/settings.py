@@ -224,6 +224,8 @@ STORAGES = {
 # --- Security -----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe each instance over plain HTTP: a redirect would read as unhealthy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -270,7 +272,14 @@ LOGGING = {
 }
 
 # --- Folders the embedded default needs, made on start ------------------------
-for folder in (VAR_DIR, MAIL_DIR, VAR_DIR / "cache", BROKER_DIR / "queue", BROKER_DIR / "processed"):
+for folder in (
+    VAR_DIR,
+    MAIL_DIR,
+    STATIC_ROOT,
+    VAR_DIR / "cache",
+    BROKER_DIR / "queue",
+    BROKER_DIR / "processed",
+):
     folder.mkdir(parents=True, exist_ok=True)
 
 CELERY_BEAT_SCHEDULE = {

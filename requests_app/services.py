@@ -32,6 +32,19 @@ class TransitionNotAllowed(Exception):
 
 HIRING_MANAGER = "Hiring manager"
 
+# How each action reads once done, for the message when it is refused.
+DONE = {
+    "route": "routed",
+    "extend": "extended",
+    "expire": "expired",
+    "manager_answer": "answered",
+    "recruiter_answer": "answered",
+    "release": "released",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+    "close": "closed",
+}
+
 
 def _transition(
     feedback_request: FeedbackRequest,
@@ -45,14 +58,23 @@ def _transition(
 ) -> Event:
     allowed, target = TRANSITIONS[action]
     now = timezone.now()
-    updated = FeedbackRequest.objects.filter(pk=feedback_request.pk, state__in=allowed).update(
-        state=target, state_changed_at=now
+    # Lock the row and read its true state (this copy may be stale: someone else may have
+    # acted first), then update only from that state, so the Event says what really changed.
+    from_state = (
+        FeedbackRequest.objects.select_for_update()
+        .filter(pk=feedback_request.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    updated = (
+        from_state in allowed
+        and FeedbackRequest.objects.filter(pk=feedback_request.pk, state=from_state).update(
+            state=target, state_changed_at=now
+        )
     )
     if not updated:
-        raise TransitionNotAllowed(
-            f"This request is {feedback_request.get_state_display().lower()}; it cannot be {action}d now."
-        )
-    from_state = feedback_request.state
+        state = FeedbackRequest.State(from_state or feedback_request.state)
+        raise TransitionNotAllowed(f"This request is {state.label.lower()}; it cannot be {DONE[action]} now.")
     feedback_request.state = target
     feedback_request.state_changed_at = now
     return Event.objects.create(

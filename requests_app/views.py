@@ -112,7 +112,7 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
     if refusal:
         messages.info(request, refusal)
         return redirect("candidates:applications")
-    form = FeedbackRequestForm(request.POST or None)
+    form = FeedbackRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             feedback_request = services.submit_request(
@@ -451,6 +451,9 @@ def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
         return _link_closed(request)
     if request.method == "GET":
         return _respond_page(request, routing)
+    if routing.feedback_request.application.client.feedback_policy == Client.FeedbackPolicy.NONE:
+        # This client's policy allows no feedback: its page offers only the decline.
+        return _respond_page(request, routing, status=400)
     form = _manager_form(routing, request.POST)
     if not form.is_valid():
         return _respond_page(request, routing, form=form, status=400)

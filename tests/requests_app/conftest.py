@@ -1,0 +1,130 @@
+"""Fixtures for the request pages: requests built through the services, and manager browsers.
+
+The shared fixtures (factories, signed-in clients) live in tests/conftest.py.
+"""
+
+import pytest
+from django.test import Client as Browser
+
+from feedback_portal.models import PortalSettings
+from requests_app import services, tokens
+from requests_app.models import Area, FeedbackRequest, Rating
+
+
+@pytest.fixture(autouse=True)
+def _test_client_settings(settings):
+    """pytest-django runs with DEBUG off, so the production settings apply.
+
+    Plain http and unhashed static files keep the pages reachable by the test client
+    without a collectstatic run; nothing else about the pages changes.
+    """
+    settings.SECURE_SSL_REDIRECT = False
+    # Factories set a password on every user they make: the real hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def portal_settings(db):
+    """The settings row exists, as it does after the first page anywhere has loaded it."""
+    return PortalSettings.load()
+
+
+@pytest.fixture
+def manager_browser():
+    """The hiring manager's own browser: no account, no session yet."""
+    return Browser()
+
+
+@pytest.fixture
+def submitted_request(candidate, application_factory, portal_settings):
+    """A request the candidate submitted through the service, with its timeline and e-mails."""
+    application = application_factory(candidate=candidate)
+    return services.submit_request(
+        candidate=candidate,
+        application=application,
+        areas=[Area.EXPERIENCE, Area.ANSWERS],
+        questions="How could I have prepared better?",
+        consent_to_forward=True,
+    )
+
+
+@pytest.fixture
+def route(hiring_manager_factory):
+    """Route a request through the service, to a (new) manager at the application's client."""
+
+    def _route(feedback_request: FeedbackRequest, hiring_manager=None, **kwargs):
+        application = feedback_request.application
+        return services.route_request(
+            feedback_request=feedback_request,
+            hiring_manager=hiring_manager or hiring_manager_factory(client=application.client),
+            message=kwargs.pop("message", "How could I have prepared better?"),
+            actor=application.recruiter,
+            **kwargs,
+        )
+
+    return _route
+
+
+@pytest.fixture
+def routing(submitted_request, route):
+    return route(submitted_request)
+
+
+@pytest.fixture
+def answer():
+    """The manager's answer through the service: experience to improve, answers a strength."""
+
+    def _answer(routing, **overrides):
+        answers = {
+            Area.EXPERIENCE: (
+                Rating.IMPROVE,
+                "Less hands-on time with dbt than the role needs; one modelling project would close it.",
+            ),
+            Area.ANSWERS: (Rating.STRENGTH, "Clear STAR stories about the pricing dashboard."),
+        }
+        return services.submit_manager_response(
+            routing=routing,
+            answers=overrides.pop("answers", answers),
+            summary=overrides.pop("summary", "Build one end-to-end modelling project."),
+            consider_for_other_roles=overrides.pop("consider_for_other_roles", "yes"),
+        )
+
+    return _answer
+
+
+@pytest.fixture
+def open_link():
+    """Mint a fresh link for a routing and open it in a browser, as the e-mail would."""
+
+    def _open(routing, browser):
+        return browser.get(f"/respond/{tokens.mint(routing)}/")
+
+    return _open
+
+
+@pytest.fixture
+def granted(open_link, manager_browser):
+    """A manager browser that has opened the routing's link: it may use the answer page."""
+
+    def _granted(routing):
+        opened = open_link(routing, manager_browser)
+        assert opened.status_code == 302, opened
+        return manager_browser
+
+    return _granted
+
+
+@pytest.fixture
+def answer_form():
+    """What the manager's answer form posts: every area rated (not assessed unless given)."""
+
+    def _form(**fields):
+        data = {f"rating_{area.value}": Rating.NOT_ASSESSED for area in Area}
+        data.update(fields)
+        return data
+
+    return _form

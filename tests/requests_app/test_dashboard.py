@@ -1,0 +1,61 @@
+"""/dashboard/: the recruiter's triage queue."""
+
+import pytest
+
+from requests_app.models import FeedbackRequest
+
+pytestmark = pytest.mark.django_db
+
+S = FeedbackRequest.State
+
+
+def test_recruiter_sees_open_requests_with_their_counts(recruiter_client, feedback_request_factory):
+    waiting = feedback_request_factory(application__candidate_name="Ada Waiting")
+    feedback_request_factory(application__candidate_name="Bo Released", state=S.RELEASED)
+
+    page = recruiter_client.get("/dashboard/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Ada Waiting" in html
+    assert f"/dashboard/requests/{waiting.uuid}/" in html
+    assert "Bo Released" not in html  # ended requests are not in the open queue
+    assert '<a href="?state=released">Feedback released</a> <span class="count">1</span>' in html
+
+
+def test_recruiter_filters_the_queue_by_state(recruiter_client, feedback_request_factory):
+    feedback_request_factory(application__candidate_name="Ada Waiting")
+    feedback_request_factory(application__candidate_name="Bo Released", state=S.RELEASED)
+
+    html = recruiter_client.get("/dashboard/?state=released").content.decode()
+    assert "Bo Released" in html
+    assert "Ada Waiting" not in html
+
+
+@pytest.mark.parametrize("state", ["bogus", "a\x00b"])
+def test_a_bad_filter_value_is_no_server_error(recruiter_client, feedback_request_factory, state):
+    feedback_request_factory()
+    assert recruiter_client.get("/dashboard/", {"state": state}).status_code == 200
+
+
+def test_a_candidate_on_the_dashboard_gets_404(candidate_client):
+    assert candidate_client.get("/dashboard/").status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    page = client.get("/dashboard/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_dashboard_query_count_does_not_grow_with_rows(
+    recruiter_client, feedback_request_factory, django_assert_num_queries, rows
+):
+    requests = feedback_request_factory.create_batch(rows)
+    # 1. the signed-in user (the session comes from the cache)
+    # 2. the queue's rows, with application, client, recruiter and candidate joined in
+    # 3. the counts per state, in one aggregate
+    with django_assert_num_queries(3):
+        page = recruiter_client.get("/dashboard/")
+    html = page.content.decode()
+    assert all(f"/dashboard/requests/{fr.uuid}/" in html for fr in requests)

@@ -1,0 +1,151 @@
+"""/applications/<uuid>/request/: the candidate asks for feedback on one application."""
+
+import uuid
+
+import pytest
+
+from candidates.models import Application, Client
+from feedback_portal.models import OutboundEmail
+from requests_app.models import Event, FeedbackRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def application(candidate, application_factory, portal_settings):
+    return application_factory(candidate=candidate, role_title="Data Analyst")
+
+
+def url(application) -> str:
+    return f"/applications/{application.uuid}/request/"
+
+
+def assert_nothing_stored():
+    assert not FeedbackRequest.objects.exists()
+    assert not Event.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_candidate_sees_the_clients_policy_before_writing(candidate_client, application):
+    Client.objects.filter(pk=application.client_id).update(feedback_policy=Client.FeedbackPolicy.RATINGS_ONLY)
+    page = candidate_client.get(url(application))
+    assert page.status_code == 200
+    assert "This client gives ratings only, without comments." in page.content.decode()
+
+
+def test_asking_stores_the_request_and_shows_it(candidate_client, application):
+    page = candidate_client.post(
+        url(application),
+        {"areas": ["cv", "fit"], "questions": "Was my CV too long?", "consent_to_forward": "on"},
+        follow=True,
+    )
+    feedback_request = FeedbackRequest.objects.get()
+    assert page.redirect_chain == [(f"/requests/{feedback_request.uuid}/", 302)]
+    assert "Your request is on its way to your recruiter." in page.content.decode()
+    assert feedback_request.areas == ["cv", "fit"]
+    assert feedback_request.consent_to_forward
+
+
+def test_asking_without_an_area_says_so_and_keeps_what_was_typed(candidate_client, application):
+    page = candidate_client.post(
+        url(application),
+        {"questions": "Was my portfolio too long?", "consent_to_forward": "on", "self_cv": "strength"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Choose at least one area you would like feedback on." in html
+    assert "Was my portfolio too long?" in html
+    assert '<option value="strength" selected>' in html
+    assert_nothing_stored()
+
+
+def test_questions_without_consent_are_not_stored(candidate_client, application):
+    page = candidate_client.post(url(application), {"areas": ["skills"], "questions": "Too junior for SQL?"})
+    html = page.content.decode()
+    assert "Tick this box so we may pass your questions on, or leave the questions empty." in html
+    assert "Too junior for SQL?" in html
+    assert 'value="skills" id="id_areas_3" checked' in html
+    assert_nothing_stored()
+
+
+def test_overlong_questions_are_refused_with_a_message(candidate_client, application):
+    page = candidate_client.post(
+        url(application), {"areas": ["cv"], "questions": "x" * 2001, "consent_to_forward": "on"}
+    )
+    assert "Ensure this value has at most 2000 characters (it has 2001)." in page.content.decode()
+    assert_nothing_stored()
+
+
+def test_an_unknown_area_is_refused_with_a_message(candidate_client, application):
+    page = candidate_client.post(url(application), {"areas": ["astrology"]})
+    assert "Select a valid choice. astrology is not one of the available choices." in page.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_null_character_is_refused_not_a_server_error(candidate_client, application):
+    page = candidate_client.post(
+        url(application), {"areas": ["cv"], "questions": "a\x00b", "consent_to_forward": "on"}
+    )
+    assert page.status_code == 200
+    assert "Null characters are not allowed." in page.content.decode()
+    assert_nothing_stored()
+
+
+def test_candidate_cannot_ask_on_another_candidates_application(
+    candidate_client, application_factory, portal_settings
+):
+    theirs = application_factory()
+    assert candidate_client.get(url(theirs)).status_code == 404
+    assert candidate_client.post(url(theirs), {"areas": ["cv"]}).status_code == 404
+    assert_nothing_stored()
+
+
+def test_an_unknown_or_malformed_application_id_is_404(candidate_client, application):
+    assert candidate_client.get(f"/applications/{uuid.uuid4()}/request/").status_code == 404
+    assert candidate_client.get("/applications/not-a-uuid/request/").status_code == 404
+
+
+def test_a_recruiter_cannot_ask_on_a_candidates_behalf(recruiter_client, application):
+    assert recruiter_client.get(url(application)).status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, application):
+    page = client.get(url(application))
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/")
+
+
+def test_asking_twice_on_one_application_is_refused_kindly(candidate_client, application):
+    candidate_client.post(url(application), {"areas": ["cv"]})
+    page = candidate_client.post(url(application), {"areas": ["fit"]}, follow=True)
+    assert page.redirect_chain == [("/applications/", 302)]
+    assert "You have already asked for feedback on this application." in page.content.decode()
+    assert FeedbackRequest.objects.get().areas == ["cv"]
+
+
+def test_no_asking_before_the_outcome_is_known(candidate_client, application):
+    Application.objects.filter(pk=application.pk).update(outcome=Application.Outcome.PENDING)
+    page = candidate_client.get(url(application), follow=True)
+    assert page.redirect_chain == [("/applications/", 302)]
+    assert "once the outcome of this application is known" in page.content.decode()
+
+
+def test_form_page_renders_in_a_fixed_number_of_queries(
+    candidate_client, application, django_assert_num_queries
+):
+    # 1. the signed-in user (the session comes from the cache)
+    # 2. the application, with its client, owned by this candidate
+    # 3. has this application been asked about already?
+    # (the portal settings come from the cache)
+    with django_assert_num_queries(3):
+        page = candidate_client.get(url(application))
+    assert page.status_code == 200
+
+
+def test_form_page_with_errors_renders_in_a_fixed_number_of_queries(
+    candidate_client, application, django_assert_num_queries
+):
+    # The same three as the blank form: nothing is written.
+    with django_assert_num_queries(3):
+        page = candidate_client.post(url(application), {"questions": "Why?"})
+    assert "Choose at least one area" in page.content.decode()
