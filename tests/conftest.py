@@ -71,6 +71,8 @@ def pytest_configure(config):
     # Each test process keeps its own cache, so parallel tests never share rate limits,
     # and tasks run in the calling process unless a test starts a real worker.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The test client speaks plain http; the HTTPS redirect is tested on its own.
+    settings.SECURE_SSL_REDIRECT = False
     # Factories set a password on every user they make: the real hasher costs ~0.3 s each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render without a collectstatic run (production serves the hashed manifest).
