@@ -80,3 +80,40 @@ def create_application(
         source=source,
         is_confirmed=source != Application.Source.CANDIDATE,
     )
+
+
+@transaction.atomic
+def describe_application(
+    *,
+    candidate: User,
+    client: Client,
+    role_title: str,
+    stage: str,
+    outcome: str,
+    interviewed_on: date | None = None,
+) -> Application:
+    """A candidate's own account of an application we do not list: unconfirmed until triage."""
+    from django.utils import timezone
+
+    application = create_application(
+        client=client,
+        recruiter=client.owner,
+        candidate_name=candidate.name or candidate.email,
+        candidate_email=candidate.email,
+        role_title=role_title,
+        stage=stage,
+        interviewed_on=interviewed_on,
+        outcome=outcome,
+        outcome_on=timezone.localdate(),
+        source=Application.Source.CANDIDATE,
+    )
+    if application.candidate_id != candidate.pk:
+        application.candidate = candidate
+        application.save(update_fields=["candidate"])
+    return application
+
+
+@transaction.atomic
+def confirm_application(*, application: Application) -> bool:
+    """The recruiter confirms a candidate-described application at triage."""
+    return bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(is_confirmed=True))

@@ -6,4 +6,6 @@ app_name = "candidates"
 
 urlpatterns = [
     path("applications/", views.applications, name="applications"),
+    path("applications/describe/", views.describe_application, name="describe_application"),
+    path("dashboard/applications/new/", views.new_application, name="new_application"),
 ]

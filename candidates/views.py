@@ -1,19 +1,23 @@
-"""The candidate's own applications."""
+"""Applications: the candidate's own list, a candidate describing a missing one, a recruiter adding one."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from feedback_portal.access import candidate_required, recruiter_required
+from feedback_portal.models import PortalSettings
 from requests_app.models import FeedbackRequest
 
+from . import services
+from .forms import ApplicationForm, DescribeApplicationForm
 from .models import Application
 
 
 @require_GET
+@candidate_required
 def applications(request: HttpRequest) -> HttpResponse:
     """The candidate's applications, each with its latest feedback request."""
-    if not request.user.is_candidate:
-        raise Http404
     apps = list(Application.objects.for_candidate(request.user))
     latest: dict[int, FeedbackRequest] = {}
     for fr in FeedbackRequest.objects.for_candidate(request.user).order_by("created_at"):
@@ -29,3 +33,43 @@ def applications(request: HttpRequest) -> HttpResponse:
         for a in apps
     ]
     return render(request, "candidates/applications.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@candidate_required
+def describe_application(request: HttpRequest) -> HttpResponse:
+    """An application we don't list: the candidate describes it, then asks for feedback on it."""
+    form = DescribeApplicationForm(
+        request.POST if request.method == "POST" else None,
+        contact_email=PortalSettings.load().agency_contact_email,
+    )
+    if request.method == "POST" and form.is_valid():
+        application = services.describe_application(
+            candidate=request.user,
+            client=form.client,
+            role_title=form.cleaned_data["role_title"],
+            stage=form.cleaned_data["stage"],
+            outcome=form.cleaned_data["outcome"],
+            interviewed_on=form.cleaned_data["interviewed_on"],
+        )
+        messages.success(
+            request, "Thank you. Your recruiter will confirm the details; you can ask for feedback now."
+        )
+        return redirect("requests_app:new_request", application.uuid)
+    return render(request, "candidates/describe_application.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@recruiter_required
+def new_application(request: HttpRequest) -> HttpResponse:
+    """A recruiter records a candidate put forward for a role."""
+    form = ApplicationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        application = services.create_application(recruiter=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"Added {application.candidate_name} for {application.role_title}. "
+            f"They see it once they sign in with {application.candidate_email}.",
+        )
+        return redirect("requests_app:dashboard")
+    return render(request, "candidates/new_application.html", {"form": form})

@@ -66,12 +66,9 @@ def _transition(
         .values_list("state", flat=True)
         .first()
     )
-    updated = (
-        from_state in allowed
-        and FeedbackRequest.objects.filter(pk=feedback_request.pk, state=from_state).update(
-            state=target, state_changed_at=now
-        )
-    )
+    updated = from_state in allowed and FeedbackRequest.objects.filter(
+        pk=feedback_request.pk, state=from_state
+    ).update(state=target, state_changed_at=now)
     if not updated:
         state = FeedbackRequest.State(from_state or feedback_request.state)
         raise TransitionNotAllowed(f"This request is {state.label.lower()}; it cannot be {DONE[action]} now.")
@@ -388,3 +385,20 @@ def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int)
         message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )
     return routing
+
+
+@transaction.atomic
+def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bool:
+    """The recruiter confirms the application a candidate described; noted on the timeline."""
+    from candidates import services as candidate_services
+
+    confirmed = candidate_services.confirm_application(application=feedback_request.application)
+    if confirmed:
+        Event.objects.create(
+            feedback_request=feedback_request,
+            kind=Event.Kind.NOTE,
+            actor=actor,
+            message="The recruiter confirmed the application's details.",
+            visible_to_candidate=True,
+        )
+    return confirmed

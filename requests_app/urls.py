@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/requests/<uuid:request_uuid>/", views.dashboard_request, name="dashboard_request"),
     path("dashboard/requests/<uuid:request_uuid>/route/", views.route, name="route"),
+    path(
+        "dashboard/requests/<uuid:request_uuid>/confirm-application/",
+        views.confirm_application,
+        name="confirm_application",
+    ),
     path("dashboard/requests/<uuid:request_uuid>/extend/", views.extend, name="extend"),
     path("dashboard/requests/<uuid:request_uuid>/release/", views.release, name="release"),
     path("dashboard/requests/<uuid:request_uuid>/decline/", views.decline, name="decline"),

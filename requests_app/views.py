@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Application, Client
+from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 
 from . import services, tokens
@@ -34,18 +35,6 @@ from .forms import (
 from .models import FeedbackRequest, FeedbackResponse, NextStep, Rating, Routing, can
 
 # --- Access: one helper per object kind --------------------------------------------
-
-
-def recruiter_required(view):
-    """Recruiter pages: anyone else gets a 404, so the pages cannot be found by probing."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_recruiter:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def candidate_application(request: HttpRequest, application_uuid: UUID) -> Application:
@@ -296,6 +285,16 @@ def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     else:
         until = timezone.localtime(routing.expires_at)
         messages.success(request, f"Extended: the link now works until {until:%d %b %Y %H:%M}.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    if services.confirm_application(feedback_request=feedback_request, actor=request.user):
+        messages.success(request, "Application confirmed.")
+    else:
+        messages.info(request, "This application was already confirmed.")
     return redirect("requests_app:dashboard_request", feedback_request.uuid)
 
 

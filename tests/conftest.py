@@ -19,7 +19,6 @@ from . import factories
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
-
 # Factories as fixtures: call them to make rows, e.g. `application_factory(candidate=me)`.
 @pytest.fixture
 def candidate_factory(db):

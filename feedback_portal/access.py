@@ -1,0 +1,29 @@
+"""Who may open a page, by role. Anyone else gets a 404, so pages cannot be found by probing."""
+
+from functools import wraps
+
+from django.http import Http404, HttpRequest
+
+
+def recruiter_required(view):
+    """Recruiter pages (admins are recruiters too)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_recruiter:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def candidate_required(view):
+    """The candidate's own pages."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_candidate:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
