@@ -7,6 +7,7 @@ service or a query, render. Someone else's object answers 404, never 403.
 from functools import wraps
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -79,14 +80,14 @@ def granted_routing(request: HttpRequest, routing_uuid: UUID) -> Routing:
 # --- Candidate ----------------------------------------------------------------------
 
 
-def _ask_refusal(application: Application, settings: PortalSettings) -> str:
+def _ask_refusal(application: Application, portal: PortalSettings) -> str:
     """Why this application cannot take a new request now, or "" when it can."""
     if not application.is_negative:
         return "You can ask for feedback once the outcome of this application is known."
     if application.feedback_requests.exclude(state=FeedbackRequest.State.WITHDRAWN).exists():
         return "You have already asked for feedback on this application."
     if application.outcome_on:
-        months = settings.ask_window_months
+        months = portal.ask_window_months
         limit = application.outcome_on.replace(day=1)
         age_months = (timezone.localdate().year - limit.year) * 12 + timezone.localdate().month - limit.month
         if age_months > months:
@@ -368,6 +369,12 @@ def answer_page(view):
 
 
 def _client_address(request: HttpRequest) -> str:
+    """The address to rate-limit: behind N trusted proxies, the one the nearest proxy saw."""
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

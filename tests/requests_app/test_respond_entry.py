@@ -154,6 +154,24 @@ def test_guessing_links_is_rate_limited_per_address(routing, manager_browser):
     assert "Too many unrecognised links" in page.content.decode()
 
 
+def test_behind_a_proxy_guessing_locks_out_the_guesser_not_everyone(routing, manager_browser, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    for n in range(20):
+        guess = manager_browser.get(
+            f"/respond/guess-{n:02d}-aaaaaaaaaaaaaaaaaaaa/", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
+        )
+        assert guess.status_code == 404
+    blocked = manager_browser.get(
+        f"/respond/{tokens.mint(routing)}/", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
+    )
+    honest = manager_browser.get(
+        f"/respond/{tokens.mint(routing)}/", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert blocked.status_code == 429
+    assert honest.status_code == 302
+
+
 def _without_savepoints(captured) -> list[str]:
     """Savepoints exist only because each test runs inside a transaction."""
     return [
