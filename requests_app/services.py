@@ -186,6 +186,27 @@ def route_request(
     return routing
 
 
+def _manager_response(routing: Routing, *, message: str, **fields) -> FeedbackResponse:
+    """Store a hiring manager's response, move the request to answered, tell the recruiter."""
+    feedback_request = routing.feedback_request
+    if not routing.is_live():
+        raise TransitionNotAllowed("This link is closed.")
+    response = FeedbackResponse.objects.create(feedback_request=feedback_request, routing=routing, **fields)
+    _transition(
+        feedback_request,
+        "manager_answer",
+        kind=Event.Kind.ANSWERED,
+        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
+        message=message,
+    )
+    mail.queue(
+        kind="answer_received",
+        to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+    return response
+
+
 @transaction.atomic
 def submit_manager_response(
     *,
@@ -195,12 +216,9 @@ def submit_manager_response(
     consider_for_other_roles: str = "",
 ) -> FeedbackResponse:
     """The hiring manager answers through their link; the recruiter is told."""
-    feedback_request = routing.feedback_request
-    if not routing.is_live():
-        raise TransitionNotAllowed("This link is closed.")
-    response = FeedbackResponse.objects.create(
-        feedback_request=feedback_request,
-        routing=routing,
+    response = _manager_response(
+        routing,
+        message="The hiring manager answered.",
         kind=FeedbackResponse.Kind.FEEDBACK,
         summary=summary.strip(),
         consider_for_other_roles=consider_for_other_roles,
@@ -210,38 +228,18 @@ def submit_manager_response(
         for area, (rating, comment) in answers.items()
         if area in Area.values
     )
-    _transition(
-        feedback_request,
-        "manager_answer",
-        kind=Event.Kind.ANSWERED,
-        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
-        message="The hiring manager answered.",
-    )
-    _notify_recruiter_of_answer(feedback_request)
     return response
 
 
 @transaction.atomic
 def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse:
     """The hiring manager declines to give feedback; the recruiter confirms or re-routes."""
-    feedback_request = routing.feedback_request
-    if not routing.is_live():
-        raise TransitionNotAllowed("This link is closed.")
-    response = FeedbackResponse.objects.create(
-        feedback_request=feedback_request,
-        routing=routing,
+    return _manager_response(
+        routing,
+        message=f"The hiring manager declined: {reason.strip()}",
         kind=FeedbackResponse.Kind.DECLINE,
         decline_reason=reason.strip(),
     )
-    _transition(
-        feedback_request,
-        "manager_answer",
-        kind=Event.Kind.ANSWERED,
-        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
-        message=f"The hiring manager declined: {reason.strip()}",
-    )
-    _notify_recruiter_of_answer(feedback_request)
-    return response
 
 
 def _tell_candidate(feedback_request: FeedbackRequest, kind: str) -> None:
@@ -250,14 +248,6 @@ def _tell_candidate(feedback_request: FeedbackRequest, kind: str) -> None:
         kind=kind,
         to=feedback_request.candidate.email,
         reply_to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-    )
-
-
-def _notify_recruiter_of_answer(feedback_request: FeedbackRequest) -> None:
-    mail.queue(
-        kind="answer_received",
-        to=feedback_request.application.recruiter.email,
         feedback_request=feedback_request,
     )
 
