@@ -6,4 +6,4 @@ class CandidatesConfig(AppConfig):
     verbose_name = "Candidates and clients"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import emails, signals  # noqa: F401  (registers e-mail renderers and receivers)

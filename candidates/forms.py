@@ -51,6 +51,12 @@ class ApplicationForm(forms.ModelForm):
             "role_title": {"required": "Enter the role."},
         }
 
+    invite = forms.BooleanField(
+        label="E-mail the candidate that they can ask for feedback (when turned down)",
+        required=False,
+        initial=True,
+    )
+
     def clean_interviewed_on(self):
         return _not_in_future(self.cleaned_data.get("interviewed_on"), "interview date")
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from feedback_portal import mail
 from feedback_portal.models import User
 
 from .models import Application, CandidateProfile, Client, HiringManager
@@ -63,9 +64,13 @@ def create_application(
     outcome: str = Application.Outcome.PENDING,
     outcome_on: date | None = None,
     source: str = Application.Source.RECRUITER,
+    invite: bool = False,
 ) -> Application:
-    """Record a candidate put forward for a role; linked at once if their address is verified."""
-    return Application.objects.create(
+    """Record a candidate put forward for a role; linked at once if their address is verified.
+
+    With `invite`, a candidate turned down is e-mailed that they can ask for feedback.
+    """
+    application = Application.objects.create(
         client=client,
         recruiter=recruiter,
         candidate=_verified_candidate(candidate_email),
@@ -80,6 +85,14 @@ def create_application(
         source=source,
         is_confirmed=source != Application.Source.CANDIDATE,
     )
+    if invite and application.is_negative:
+        mail.queue(
+            kind="feedback_invitation",
+            to=application.candidate_email,
+            reply_to=recruiter.email,
+            application=application,
+        )
+    return application
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ def queue(
     reply_to: str = "",
     feedback_request=None,
     routing=None,
+    application=None,
 ) -> OutboundEmail:
     """Store an e-mail to send and enqueue its sending once the transaction commits."""
     if kind not in RENDERERS:
@@ -66,6 +67,7 @@ def queue(
         reply_to=reply_to,
         feedback_request=feedback_request,
         routing=routing,
+        application=application,
     )
     from .tasks import send_outbound_email
 

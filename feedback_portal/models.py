@@ -108,6 +108,9 @@ class OutboundEmail(models.Model):
     routing = models.ForeignKey(
         "requests_app.Routing", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
     )
+    application = models.ForeignKey(
+        "candidates.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_expires_at = models.DateTimeField(null=True, blank=True)

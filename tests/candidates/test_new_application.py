@@ -77,3 +77,59 @@ def test_the_form_page_keeps_its_query_budget(recruiter_client, client_factory, 
     # the user, the clients for the select (the session is read from the cache)
     with django_assert_num_queries(2):
         assert recruiter_client.get(URL).status_code == 200
+
+
+def test_a_turned_down_candidate_without_an_account_is_invited_to_sign_up_and_ask(
+    recruiter_client, recruiter, client_factory, django_capture_on_commit_callbacks, mailoutbox
+):
+    company = client_factory(owner=recruiter, name="Acme Analytics")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(URL, _form(company, invite="on"))
+
+    [invitation] = mailoutbox
+    assert invitation.to == ["robin.hart@example.test"]
+    assert invitation.reply_to == [recruiter.email]
+    assert "You can ask Acme Analytics why" in invitation.subject
+    assert "/accounts/signup/" in invitation.body
+    assert "Create your account with this e-mail address (robin.hart@example.test)" in invitation.body
+
+
+def test_a_candidate_with_an_account_is_invited_straight_to_their_applications(
+    recruiter_client,
+    recruiter,
+    client_factory,
+    candidate_factory,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    company = client_factory(owner=recruiter)
+    candidate_factory(email="robin.hart@example.test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(URL, _form(company, invite="on"))
+
+    [invitation] = mailoutbox
+    assert "/applications/" in invitation.body
+    assert "/accounts/signup/" not in invitation.body
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"invite": ""},  # the recruiter unticked the box
+        {"invite": "on", "outcome": Application.Outcome.PENDING},  # nothing to ask about yet
+        {"invite": "on", "outcome": Application.Outcome.HIRED},
+    ],
+)
+def test_no_invitation_unless_asked_for_and_turned_down(
+    recruiter_client, recruiter, client_factory, django_capture_on_commit_callbacks, mailoutbox, overrides
+):
+    company = client_factory(owner=recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(URL, _form(company, **overrides))
+
+    assert response.status_code == 302
+    assert Application.objects.count() == 1
+    assert mailoutbox == []
