@@ -228,6 +228,11 @@ class DeclineRequestForm(forms.Form):
         error_messages={"required": "Write a short note for the candidate."},
     )
 
+    def __init__(self, *args, **kwargs):
+        # The route form on the same page has a "message" field too: ids must stay unique.
+        kwargs.setdefault("auto_id", "decline_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ExtendForm(forms.Form):
     """More time for the hiring manager on the same link."""
