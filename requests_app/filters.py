@@ -26,6 +26,13 @@ class DashboardFilter(django_filters.FilterSet):
         data.setdefault("state", OPEN)
         super().__init__(data, *args, **kwargs)
 
+    def filter_queryset(self, queryset):
+        if "state" not in self.form.cleaned_data:
+            # A bad value shows the open queue beside the form's error, not every request
+            # ever made (which no index orders: a sort of the whole table).
+            return queryset.open()
+        return super().filter_queryset(queryset)
+
     def filter_state(self, queryset, name, value):
         if value == OPEN:
             return queryset.open()

@@ -32,9 +32,21 @@ def test_recruiter_filters_the_queue_by_state(recruiter_client, feedback_request
 
 
 @pytest.mark.parametrize("state", ["bogus", "a\x00b"])
-def test_a_bad_filter_value_is_no_server_error(recruiter_client, feedback_request_factory, state):
-    feedback_request_factory()
-    assert recruiter_client.get("/dashboard/", {"state": state}).status_code == 200
+def test_a_bad_filter_value_shows_the_open_queue_and_says_why(
+    recruiter_client, application_factory, feedback_request_factory, state
+):
+    feedback_request_factory(application=application_factory(candidate_name="Ada Open"))
+    feedback_request_factory(
+        application=application_factory(candidate_name="Bo Ended"), state=FeedbackRequest.State.CLOSED
+    )
+
+    page = recruiter_client.get("/dashboard/", {"state": state})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Ada Open" in html
+    assert "Bo Ended" not in html
+    assert "Select a valid choice" in html
 
 
 def test_a_candidate_on_the_dashboard_gets_404(candidate_client):
@@ -53,7 +65,7 @@ def test_dashboard_query_count_does_not_grow_with_rows(
 ):
     requests = feedback_request_factory.create_batch(rows)
     # 1. the signed-in user (the session comes from the cache)
-    # 2. the queue's rows, with application, client, recruiter and candidate joined in
+    # 2. the queue's rows, with application, client and recruiter joined in
     # 3. the counts per state, in one aggregate
     with django_assert_num_queries(3):
         page = recruiter_client.get("/dashboard/")
