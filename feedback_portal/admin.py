@@ -45,6 +45,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
                     "link_expiry_days",
                     "triage_sla_business_days",
                     "ask_window_months",
+                    "close_released_after_days",
                     "retention_months",
                 ]
             },

@@ -152,6 +152,9 @@ class PortalSettings(models.Model):
     ask_window_months = models.PositiveSmallIntegerField(
         default=6, help_text="How long after the outcome a candidate may ask for feedback."
     )
+    close_released_after_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Released feedback closes after this many days, unless acknowledged first."
+    )
     legal_terms = models.TextField(
         default="\n".join(
             [

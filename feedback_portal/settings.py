@@ -285,4 +285,5 @@ for folder in (
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "feedback_portal.tasks.sweep_outbound_email", "schedule": 60.0},
     "expire-routings": {"task": "requests_app.tasks.expire_routings", "schedule": 300.0},
+    "close-stale-releases": {"task": "requests_app.tasks.close_stale_releases", "schedule": 3600.0},
 }

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from candidates.models import Client, HiringManager
 
-from .models import AREA_PROMPTS, Area, FeedbackResponse, Rating
+from .models import AREA_PROMPTS, Area, FeedbackRequest, FeedbackResponse, Rating
 
 SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
 
@@ -248,4 +248,15 @@ class ExtendForm(forms.Form):
             "invalid": "Enter a whole number of days.",
             "required": "Say how many days to extend by.",
         },
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    """The candidate closes their request, saying how useful the feedback was."""
+
+    usefulness = forms.ChoiceField(
+        label="How useful was this feedback?",
+        choices=FeedbackRequest._meta.get_field("usefulness").choices,
+        widget=forms.RadioSelect,
+        required=False,
     )

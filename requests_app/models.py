@@ -111,6 +111,12 @@ class FeedbackRequest(models.Model):
     questions = models.TextField(blank=True)
     consent_to_forward = models.BooleanField(default=False)
     legal_hold = models.BooleanField(default=False, help_text="Skipped by retention while set.")
+    usefulness = models.CharField(
+        max_length=10,
+        choices=[("very", "Very useful"), ("somewhat", "Somewhat useful"), ("not", "Not useful")],
+        blank=True,
+        help_text="The candidate's rating of the released feedback; it feeds analytics.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
 

@@ -392,3 +392,33 @@ def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bo
             visible_to_candidate=True,
         )
     return confirmed
+
+
+@transaction.atomic
+def acknowledge_feedback(*, feedback_request: FeedbackRequest, candidate: User, usefulness: str = "") -> None:
+    """The candidate has read their feedback (and may rate it): the request closes."""
+    _transition(
+        feedback_request,
+        "close",
+        kind=Event.Kind.CLOSED,
+        actor=candidate,
+        message="You marked the feedback as read. Thank you.",
+        visible_to_candidate=True,
+    )
+    if usefulness:
+        FeedbackRequest.objects.filter(pk=feedback_request.pk).update(usefulness=usefulness)
+        feedback_request.usefulness = usefulness
+
+
+def close_stale_releases(*, now) -> int:
+    """Close requests released longer ago than the portal's setting; each in its own transaction."""
+    cutoff = now - timedelta(days=PortalSettings.load().close_released_after_days)
+    closed = 0
+    stale = FeedbackRequest.objects.filter(state=FeedbackRequest.State.RELEASED, state_changed_at__lte=cutoff)
+    for feedback_request in stale.order_by("state_changed_at")[:500]:
+        try:
+            close_request(feedback_request=feedback_request)
+        except TransitionNotAllowed:
+            continue  # acknowledged meanwhile
+        closed += 1
+    return closed

@@ -10,3 +10,9 @@ from . import services
 def expire_routings() -> int:
     """Move requests whose hiring-manager link ran out to "expired", for the recruiter to act on."""
     return services.expire_due_routings(now=timezone.now())
+
+
+@shared_task
+def close_stale_releases() -> int:
+    """Close released requests nobody acknowledged within the portal's period."""
+    return services.close_stale_releases(now=timezone.now())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("applications/<uuid:application_uuid>/request/", views.new_request, name="new_request"),
     path("requests/<uuid:request_uuid>/", views.candidate_request_page, name="candidate_request"),
     path("requests/<uuid:request_uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("requests/<uuid:request_uuid>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/requests/<uuid:request_uuid>/", views.dashboard_request, name="dashboard_request"),
     path("dashboard/requests/<uuid:request_uuid>/route/", views.route, name="route"),

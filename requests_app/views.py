@@ -25,6 +25,7 @@ from feedback_portal.models import PortalSettings
 from . import services, tokens
 from .filters import DashboardFilter
 from .forms import (
+    AcknowledgeForm,
     DeclineRequestForm,
     ExtendForm,
     FeedbackRequestForm,
@@ -141,6 +142,9 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
             "events": events,
             "released": released,
             "can_withdraw": feedback_request.is_open,
+            "acknowledge_form": AcknowledgeForm()
+            if feedback_request.state == FeedbackRequest.State.RELEASED
+            else None,
         },
     )
 
@@ -155,6 +159,26 @@ def _attach_next_steps(response: FeedbackResponse) -> None:
             steps.setdefault(step.area, []).append(step)
     for answer in answers:
         answer.next_steps = steps.get(answer.area, [])
+
+
+@require_POST
+def acknowledge(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = candidate_request(request, request_uuid)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the answers, or none, and try again.")
+        return redirect("requests_app:candidate_request", feedback_request.uuid)
+    try:
+        services.acknowledge_feedback(
+            feedback_request=feedback_request,
+            candidate=request.user,
+            usefulness=form.cleaned_data["usefulness"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thank you. This request is closed; your feedback stays here to read.")
+    return redirect("requests_app:candidate_request", feedback_request.uuid)
 
 
 @require_POST

@@ -206,7 +206,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def close(state):
-        services.close_request(feedback_request=state["request"])
+        services.acknowledge_feedback(
+            feedback_request=state["request"], candidate=state["candidate"], usefulness="very"
+        )
 
     def _scenarios(self, users, clients, recruiter):
         acme, globex, initech = clients["Acme Analytics"], clients["Globex Retail"], clients["Initech"]
