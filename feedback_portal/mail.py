@@ -57,6 +57,7 @@ def queue(
     feedback_request=None,
     routing=None,
     application=None,
+    recipient=None,
 ) -> OutboundEmail:
     """Store an e-mail to send and enqueue its sending once the transaction commits."""
     if kind not in RENDERERS:
@@ -68,6 +69,7 @@ def queue(
         feedback_request=feedback_request,
         routing=routing,
         application=application,
+        recipient=recipient,
     )
     from .tasks import send_outbound_email
 

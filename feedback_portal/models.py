@@ -1,7 +1,8 @@
 """The portal's own models: users, outbound e-mail and the portal settings row."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.cache import cache
@@ -111,6 +112,14 @@ class OutboundEmail(models.Model):
     application = models.ForeignKey(
         "candidates.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
     )
+    recipient = models.ForeignKey(
+        "feedback_portal.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        help_text="The portal user it is for, when the e-mail is about them as a whole (a digest).",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
@@ -206,3 +215,44 @@ class PortalSettings(models.Model):
     @property
     def link_expiry(self) -> timedelta:
         return timedelta(days=self.link_expiry_days)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def reminder_day_list(self) -> list[int]:
+        """The cadence, e.g. "3,7,12" → [3, 7, 12]; anything unreadable is skipped."""
+        days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
+        return sorted(d for d in days if d > 0)
+
+    def holiday_dates(self) -> set[date]:
+        found = set()
+        for line in self.holidays.splitlines():
+            try:
+                found.add(date.fromisoformat(line.strip()))
+            except ValueError:
+                continue
+        return found
+
+    def is_business_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holiday_dates()
+
+    def is_working_time(self, moment: datetime) -> bool:
+        """Within the agency's working hours, on a business day, in its own time zone."""
+        local = moment.astimezone(self.zone)
+        return (
+            self.is_business_day(local.date())
+            and self.working_hours_start <= local.hour < self.working_hours_end
+        )
+
+    def add_business_days(self, day: date, count: int) -> date:
+        """The business day `count` business days after `day` (weekends and holidays skipped)."""
+        holidays = self.holiday_dates()
+        while count > 0:
+            day += timedelta(days=1)
+            if day.weekday() < 5 and day not in holidays:
+                count -= 1
+        return day

@@ -286,4 +286,6 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "feedback_portal.tasks.sweep_outbound_email", "schedule": 60.0},
     "expire-routings": {"task": "requests_app.tasks.expire_routings", "schedule": 300.0},
     "close-stale-releases": {"task": "requests_app.tasks.close_stale_releases", "schedule": 3600.0},
+    "send-due-reminders": {"task": "requests_app.tasks.send_due_reminders", "schedule": 600.0},
+    "send-recruiter-digests": {"task": "requests_app.tasks.send_recruiter_digests", "schedule": 900.0},
 }

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, LinkToken, NextStep, Routing
+from .models import (
+    AreaAnswer,
+    Event,
+    FeedbackRequest,
+    FeedbackResponse,
+    LinkToken,
+    NextStep,
+    RecruiterDigest,
+    Reminder,
+    Routing,
+)
 
 
 class EventInline(admin.TabularInline):
@@ -108,3 +118,22 @@ class NextStepAdmin(admin.ModelAdmin):
     list_display = ["area", "text", "position", "is_active"]
     list_filter = ["area", "is_active"]
     list_editable = ["position", "is_active"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["routing", "step", "created_at"]
+    readonly_fields = ["routing", "step", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(RecruiterDigest)
+class RecruiterDigestAdmin(admin.ModelAdmin):
+    list_display = ["recruiter", "day", "created_at"]
+    list_filter = ["day"]
+    readonly_fields = ["recruiter", "day", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -57,6 +57,47 @@ def manager_request(email: OutboundEmail) -> Rendered:
     )
 
 
+@renderer("manager_reminder")
+def manager_reminder(email: OutboundEmail) -> Rendered:
+    """To the hiring manager, a polite nudge with a fresh link to the same routing."""
+    fr = _request(email)
+    routing = email.routing
+    raw = tokens.mint(routing)
+    path = reverse("requests_app:respond_entry", args=[raw])
+    return Rendered(
+        {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
+        audience="hiring manager",
+    )
+
+
+@renderer("routing_expired")
+def routing_expired(email: OutboundEmail) -> Rendered:
+    """To the recruiter: the manager did not answer in time; re-route, extend or decline."""
+    fr = _request(email)
+    path = reverse("requests_app:dashboard_request", args=[fr.uuid])
+    return Rendered({**_common(fr), "routing": email.routing, "path": path}, audience="recruiter")
+
+
+@renderer("recruiter_digest")
+def recruiter_digest(email: OutboundEmail) -> Rendered:
+    """To one recruiter, each business morning: what waits for them, as of sending."""
+    from django.utils import timezone
+
+    from .reminders import digest_for
+
+    portal = PortalSettings.load()
+    recruiter = email.recipient
+    return Rendered(
+        {
+            "portal": portal,
+            "recruiter": recruiter,
+            "digest": digest_for(recruiter, now=timezone.now(), portal=portal),
+            "path": reverse("requests_app:dashboard"),
+        },
+        audience="recruiter",
+    )
+
+
 @renderer("answer_received")
 def answer_received(email: OutboundEmail) -> Rendered:
     """To the recruiter: an answer waits for review."""

@@ -325,6 +325,7 @@ class Event(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn by the candidate"
         EXPIRED = "expired", "Link expired"
         EXTENDED = "extended", "Link expiry extended"
+        REMINDED = "reminded", "Reminder sent"
         CLOSED = "closed", "Closed"
         EMAIL_SENT = "email_sent", "E-mail sent"
         EMAIL_FAILED = "email_failed", "E-mail failed"
@@ -358,3 +359,37 @@ class Event(models.Model):
         if self.pk is not None:
             raise ValueError("Events are append-only.")
         super().save(*args, **kwargs)
+
+
+class Reminder(models.Model):
+    """One reminder to a hiring manager: made once per routing and step of the cadence."""
+
+    routing = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="reminders")
+    step = models.PositiveSmallIntegerField(help_text="Which reminder of the cadence: 1, 2, 3…")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["routing", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["routing", "step"], name="one_reminder_per_routing_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.step} for {self.routing_id}"
+
+
+class RecruiterDigest(models.Model):
+    """The daily digest e-mailed to one recruiter: made once per recruiter and day."""
+
+    recruiter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField(help_text="The agency's local date the digest is for.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["recruiter", "day"], name="one_digest_per_recruiter_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recruiter} on {self.day}"

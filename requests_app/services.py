@@ -328,6 +328,13 @@ def expire_routing(*, routing: Routing) -> bool:
         )
     except TransitionNotAllowed:
         return False
+    # Then the recruiter is told, to re-route, extend or decline.
+    mail.queue(
+        kind="routing_expired",
+        to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+        routing=routing,
+    )
     return True
 
 

@@ -16,3 +16,19 @@ def expire_routings() -> int:
 def close_stale_releases() -> int:
     """Close released requests nobody acknowledged within the portal's period."""
     return services.close_stale_releases(now=timezone.now())
+
+
+@shared_task
+def send_due_reminders() -> int:
+    """Remind hiring managers whose next reminder is due (working hours only)."""
+    from . import reminders
+
+    return reminders.send_due_reminders(now=timezone.now())
+
+
+@shared_task
+def send_recruiter_digests() -> int:
+    """Each business morning, one digest e-mail per recruiter with something to act on."""
+    from . import reminders
+
+    return reminders.send_recruiter_digests(now=timezone.now())

@@ -1,0 +1,137 @@
+"""The reminder pipeline's writes: nudging hiring managers and the recruiters' daily digest.
+
+The database is the source of truth. Each sweep is given `now`, finds due work by query
+and claims it with a conditional update or a unique row, so a sweep that runs twice, on
+two workers at once, or after a lost broker message never sends a reminder or a digest
+twice; the e-mails themselves are rows the mail pipeline sends at least once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from feedback_portal import mail
+from feedback_portal.models import PortalSettings, User
+
+from .models import Event, FeedbackRequest, RecruiterDigest, Reminder, Routing
+
+
+def due_step(routing: Routing, days: list[int], now: datetime) -> int:
+    """How many reminders of the cadence are due for this routing by `now`."""
+    return sum(1 for day in days if routing.routed_at + timedelta(days=day) <= now)
+
+
+def send_due_reminders(*, now: datetime) -> int:
+    """Remind every hiring manager whose next reminder is due; only in working hours.
+
+    A manager who missed several steps (a weekend, a paused beat) gets one reminder, for
+    the latest step. Each reminder e-mails a fresh link to the same routing.
+    """
+    portal = PortalSettings.load()
+    days = portal.reminder_day_list()
+    if not days or not portal.is_working_time(now):
+        return 0
+    routings = (
+        Routing.objects.live(now)
+        .filter(feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER)
+        .select_related("hiring_manager", "feedback_request__application__recruiter")
+    )
+    sent = 0
+    for routing in routings:
+        step = due_step(routing, days, now)
+        if step > routing.reminders_sent and _remind(routing, step, now=now):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def _remind(routing: Routing, step: int, *, now: datetime) -> bool:
+    # The claim: only one sweep moves reminders_sent up to this step.
+    claimed = Routing.objects.filter(pk=routing.pk, reminders_sent__lt=step, revoked_at__isnull=True).update(
+        reminders_sent=step
+    )
+    if not claimed:
+        return False
+    Reminder.objects.create(routing=routing, step=step, created_at=now)
+    feedback_request = routing.feedback_request
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.REMINDED,
+        actor_label="Feedback Portal",
+        message=f"Reminder {step} to {routing.hiring_manager.name}.",
+        created_at=now,
+    )
+    mail.queue(
+        kind="manager_reminder",
+        to=routing.hiring_manager.email,
+        reply_to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+        routing=routing,
+    )
+    return True
+
+
+@dataclass
+class Digest:
+    """What one recruiter should act on today."""
+
+    untriaged: list[FeedbackRequest] = field(default_factory=list)
+    to_release: list[FeedbackRequest] = field(default_factory=list)
+    expired: list[FeedbackRequest] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.untriaged or self.to_release or self.expired)
+
+
+def digest_for(recruiter: User, *, now: datetime, portal: PortalSettings | None = None) -> Digest:
+    """The recruiter's requests past the triage SLA, answers to release, and expired links."""
+    portal = portal or PortalSettings.load()
+    today = now.astimezone(portal.zone).date()
+    mine = (
+        FeedbackRequest.objects.filter(application__recruiter=recruiter)
+        .select_related("application__client")
+        .order_by("created_at")
+    )
+    digest = Digest()
+    for fr in mine.filter(
+        state__in=[
+            FeedbackRequest.State.SUBMITTED,
+            FeedbackRequest.State.ANSWERED,
+            FeedbackRequest.State.EXPIRED,
+        ]
+    ):
+        if fr.state == FeedbackRequest.State.SUBMITTED:
+            asked = fr.created_at.astimezone(portal.zone).date()
+            if today > portal.add_business_days(asked, portal.triage_sla_business_days):
+                digest.untriaged.append(fr)
+        elif fr.state == FeedbackRequest.State.ANSWERED:
+            digest.to_release.append(fr)
+        else:
+            digest.expired.append(fr)
+    return digest
+
+
+def send_recruiter_digests(*, now: datetime) -> int:
+    """Once per business day, from the start of working hours: one e-mail per recruiter with work."""
+    portal = PortalSettings.load()
+    local = now.astimezone(portal.zone)
+    if not portal.is_business_day(local.date()) or local.hour < portal.working_hours_start:
+        return 0
+    sent = 0
+    recruiters = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True)
+    for recruiter in recruiters.order_by("pk"):
+        if digest_for(recruiter, now=now, portal=portal) and _queue_digest(recruiter, local.date(), now=now):
+            sent += 1
+    return sent
+
+
+def _queue_digest(recruiter: User, day, *, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            # The claim: the unique (recruiter, day) row; a second sweep fails to insert it.
+            RecruiterDigest.objects.create(recruiter=recruiter, day=day, created_at=now)
+            mail.queue(kind="recruiter_digest", to=recruiter.email, recipient=recruiter)
+    except IntegrityError:
+        return False
+    return True
