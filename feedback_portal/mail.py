@@ -35,6 +35,10 @@ class Rendered:
     extra: dict = field(default_factory=dict)
 
 
+class Cancelled(Exception):
+    """Raised by a renderer when its e-mail is no longer wanted: dropped, never sent or retried."""
+
+
 Renderer = Callable[[OutboundEmail], Rendered]
 RENDERERS: dict[str, Renderer] = {}
 
@@ -122,6 +126,9 @@ def deliver(email_id: int, *, now: datetime | None = None) -> bool:
         )
         message.attach_alternative(html, "text/html")
         message.send()
+    except Cancelled as exc:
+        _record_cancelled(email, exc)
+        return False
     except Exception as exc:  # any failure: retry later, never lose the row
         _record_failure(email, exc, now=now)
         return False
@@ -144,6 +151,24 @@ def _record_sent(email: OutboundEmail, subject: str, audience: str, *, now: date
                 message=f"E-mail to the {audience}: “{subject}”",
                 visible_to_candidate=audience == "candidate",
                 created_at=now,
+            )
+
+
+def _record_cancelled(email: OutboundEmail, exc: Cancelled) -> None:
+    # The row stays (nothing is lost, the admin shows why) but leaves the queue for good.
+    reason = f"Not sent: {exc}"
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            state=OutboundEmail.State.CANCELLED, last_error=reason, lease_expires_at=None
+        )
+        if email.feedback_request_id:
+            from requests_app.models import Event
+
+            Event.objects.create(
+                feedback_request_id=email.feedback_request_id,
+                kind=Event.Kind.NOTE,
+                actor_label="Feedback Portal",
+                message=f"E-mail to {email.to_email} not sent: {exc}.",
             )
 
 

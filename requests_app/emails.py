@@ -6,17 +6,32 @@ A hiring manager's link is minted here, inside the sending task, and never store
 
 from django.urls import reverse
 
-from feedback_portal.mail import Rendered, renderer
+from feedback_portal.mail import Cancelled, Rendered, renderer
 from feedback_portal.models import OutboundEmail, PortalSettings
 
 from . import tokens
-from .models import FeedbackRequest
+from .models import FeedbackRequest, Routing
 
 
 def _request(email: OutboundEmail) -> FeedbackRequest:
     return FeedbackRequest.objects.select_related(
         "application__client", "application__recruiter", "candidate"
     ).get(pk=email.feedback_request_id)
+
+
+def _link_path(routing: Routing) -> str:
+    """A fresh link to the routing, minted now; none once the manager can no longer answer.
+
+    The e-mail may wait in the queue (for its task, or a retry) while the manager answers,
+    the candidate withdraws or the recruiter re-routes or ends the request: then it is not
+    sent at all, so nobody is asked about a request that is over for them.
+    """
+    if not routing.is_live():
+        raise Cancelled("the hiring manager's link closed before the e-mail went out")
+    state = FeedbackRequest.State(routing.feedback_request.state)
+    if state != FeedbackRequest.State.AWAITING_MANAGER:
+        raise Cancelled(f"the hiring manager can no longer answer (the request is {state.label.lower()})")
+    return reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
 
 
 def _common(feedback_request: FeedbackRequest) -> dict:
@@ -49,8 +64,7 @@ def manager_request(email: OutboundEmail) -> Rendered:
     """To the hiring manager, with a fresh personal link to answer."""
     fr = _request(email)
     routing = email.routing
-    raw = tokens.mint(routing)
-    path = reverse("requests_app:respond_entry", args=[raw])
+    path = _link_path(routing)
     return Rendered(
         {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
         audience="hiring manager",
@@ -62,8 +76,7 @@ def manager_reminder(email: OutboundEmail) -> Rendered:
     """To the hiring manager, a polite nudge with a fresh link to the same routing."""
     fr = _request(email)
     routing = email.routing
-    raw = tokens.mint(routing)
-    path = reverse("requests_app:respond_entry", args=[raw])
+    path = _link_path(routing)
     return Rendered(
         {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
         audience="hiring manager",

@@ -5,7 +5,7 @@ allows, so two recruiters clicking at once cannot both win) and writes an Event
 in the same transaction. E-mails are queued rows, sent after commit.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +87,21 @@ def _transition(
     )
 
 
+def _lock(feedback_request: FeedbackRequest) -> None:
+    """Lock the request's row before reading or writing its routings.
+
+    Every write that touches a request and its routings takes this lock first, so two of
+    them (a re-route and an extension, an answer and a re-route, the expiry sweep and
+    either) wait for each other and the second reads what the first committed, instead of
+    acting on a stale routing, deadlocking or tripping one_unrevoked_routing_per_request.
+    NO KEY UPDATE still lets others insert rows that point at the request (an Event, a
+    reminder's e-mail) while holding a routing's lock, so that order cannot deadlock either.
+    (SQLite's IMMEDIATE transactions already run one writer at a time.)
+    """
+    row = FeedbackRequest.objects.select_for_update(no_key=True).filter(pk=feedback_request.pk)
+    list(row.values_list("pk", flat=True))
+
+
 def _revoke_links(feedback_request: FeedbackRequest) -> None:
     Routing.objects.filter(feedback_request=feedback_request, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -149,6 +164,11 @@ def route_request(
     """Send the request to a hiring manager with a fresh link; any earlier link is revoked."""
     if hiring_manager.client_id != feedback_request.application.client_id:
         raise ValueError("The hiring manager must work at the application's client.")
+    if not feedback_request.application.is_confirmed:
+        # The candidate described it themselves: a client's manager is asked only about an
+        # interview the recruiter has checked (DESIGN §3: confirmed or merged at triage).
+        raise TransitionNotAllowed("Confirm the application before sending it to a hiring manager.")
+    _lock(feedback_request)
     _revoke_links(feedback_request)
     days = expires_in_days or PortalSettings.load().link_expiry_days
     now = timezone.now()
@@ -189,7 +209,9 @@ def route_request(
 def _manager_response(routing: Routing, *, message: str, **fields) -> FeedbackResponse:
     """Store a hiring manager's response, move the request to answered, tell the recruiter."""
     feedback_request = routing.feedback_request
-    if not routing.is_live():
+    _lock(feedback_request)
+    # Checked again under the lock: the page read `routing` before a re-route may have revoked it.
+    if not Routing.objects.live().filter(pk=routing.pk).exists():
         raise TransitionNotAllowed("This link is closed.")
     response = FeedbackResponse.objects.create(feedback_request=feedback_request, routing=routing, **fields)
     _transition(
@@ -315,9 +337,16 @@ def withdraw_request(*, feedback_request: FeedbackRequest, candidate: User) -> N
 
 
 @transaction.atomic
-def expire_routing(*, routing: Routing) -> bool:
+def expire_routing(*, routing: Routing, now: datetime | None = None) -> bool:
     """A routing's links passed their expiry without an answer: the request waits for the recruiter."""
     feedback_request = routing.feedback_request
+    _lock(feedback_request)
+    # The sweep read `routing` earlier: since then it may have been extended or re-routed.
+    still_due = Routing.objects.filter(
+        pk=routing.pk, revoked_at__isnull=True, expires_at__lte=now or timezone.now()
+    )
+    if not still_due.exists():
+        return False
     try:
         _transition(
             feedback_request,
@@ -338,14 +367,14 @@ def expire_routing(*, routing: Routing) -> bool:
     return True
 
 
-def expire_due_routings(*, now) -> int:
+def expire_due_routings(*, now: datetime) -> int:
     """Expire every awaiting request whose live routing ran out; each in its own transaction."""
     due = Routing.objects.filter(
         revoked_at__isnull=True,
         expires_at__lte=now,
         feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
     ).select_related("feedback_request", "hiring_manager")
-    return sum(expire_routing(routing=routing) for routing in due)
+    return sum(expire_routing(routing=routing, now=now) for routing in due)
 
 
 @transaction.atomic
@@ -365,6 +394,7 @@ def close_request(*, feedback_request: FeedbackRequest, actor: User | None = Non
 @transaction.atomic
 def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int) -> Routing:
     """Give the current hiring manager more time: their links work `days` longer from now."""
+    _lock(feedback_request)
     routing = (
         Routing.objects.select_for_update()
         .filter(feedback_request=feedback_request, revoked_at__isnull=True)

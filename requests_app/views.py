@@ -4,6 +4,8 @@ Views are thin: check access (one helper per object kind, below), call a form, a
 service or a query, render. Someone else's object answers 404, never 403.
 """
 
+import calendar
+from datetime import date
 from functools import wraps
 from uuid import UUID
 
@@ -89,11 +91,16 @@ def _ask_refusal(application: Application, portal: PortalSettings) -> str:
         return "You have already asked for feedback on this application."
     if application.outcome_on:
         months = portal.ask_window_months
-        limit = application.outcome_on.replace(day=1)
-        age_months = (timezone.localdate().year - limit.year) * 12 + timezone.localdate().month - limit.month
-        if age_months > months:
+        if timezone.localdate() > _months_after(application.outcome_on, months):
             return f"Feedback can be asked for up to {months} months after the outcome."
     return ""
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter (31 Aug → 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -231,7 +238,9 @@ def _dashboard_page(
     # The release view has fetched the response already: a page keeps its fixed query count.
     response = response or _latest_response(feedback_request)
     state = feedback_request.state
-    if route_form is None and can("route", state):
+    # An application the candidate described is routed only once a recruiter confirms it.
+    can_route = can("route", state) and application.is_confirmed
+    if route_form is None and can_route:
         route_form = RouteForm(
             client=client,
             initial={
@@ -259,7 +268,7 @@ def _dashboard_page(
             "routing": routing,
             "response": response,
             "events": feedback_request.events.select_related("actor"),
-            "route_form": route_form if can("route", state) else None,
+            "route_form": route_form if can_route else None,
             "release_form": release_form,
             "decline_form": decline_form if can("decline", state) else None,
             "extend_form": (extend_form or ExtendForm()) if can_extend else None,
@@ -415,9 +424,12 @@ def _answerable(routing: Routing) -> bool:
 
 
 def _thank_you_visible(routing: Routing) -> bool:
-    """After answering, the manager may look again until the recruiter releases or ends it."""
+    """After answering, the manager may look again until the recruiter releases or ends it.
+
+    Not past the routing's expiry: every link of the routing stops working then (DESIGN §5).
+    """
     return (
-        routing.revoked_at is None
+        routing.is_live()
         and routing.feedback_request.state == FeedbackRequest.State.ANSWERED
         and routing.responses.exists()
     )
@@ -433,7 +445,10 @@ def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
     routing = tokens.find_routing(token)
     if routing is None:
         cache.add(key, 0, FAILED_LINK_WINDOW)
-        cache.incr(key)
+        try:
+            cache.incr(key)
+        except ValueError:  # the window ran out between add() and incr(): start a new one
+            cache.set(key, 1, FAILED_LINK_WINDOW)
         return _link_unknown(request)
     if not (_answerable(routing) or _thank_you_visible(routing)):
         return _link_closed(request)

@@ -295,6 +295,9 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     audit.check(page, "dashboard")
 
     page.goto(f"{live_server.url}/dashboard/requests/{submitted.uuid}/")
+    audit.check(page, "request, submitted, application unconfirmed")
+    # A described application is routed only once confirmed.
+    page.get_by_role("button", name="Confirm the application").click()
     expect(page.get_by_role("heading", name="Route to a hiring manager")).to_be_visible()
     audit.check(page, "request, submitted")
     page.get_by_label("Note for the candidate's timeline").fill("")

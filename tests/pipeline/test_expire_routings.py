@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from requests_app import services
-from requests_app.models import Event, FeedbackRequest
+from requests_app.models import Event, FeedbackRequest, Routing
 from requests_app.tasks import expire_routings
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,39 @@ def test_withdrawn_request_does_not_expire(routing):
     feedback_request.refresh_from_db()
     assert feedback_request.state == FeedbackRequest.State.WITHDRAWN
     assert expired_events(feedback_request) == []
+
+
+def test_a_routing_extended_after_the_sweep_read_it_is_not_expired(routing, time_machine):
+    """The sweep found the routing due; the recruiter extended it before the sweep got to it."""
+    time_machine.move_to(routing.expires_at + timedelta(minutes=1), tick=False)
+    [due] = Routing.objects.filter(pk=routing.pk)  # as the sweep's query read it
+    feedback_request = routing.feedback_request
+    services.extend_routing(
+        feedback_request=feedback_request, actor=feedback_request.application.recruiter, days=7
+    )
+
+    assert not services.expire_routing(routing=due, now=timezone.now())
+
+    feedback_request.refresh_from_db()
+    assert feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
+    assert expired_events(feedback_request) == []
+
+
+def test_a_routing_replaced_after_the_sweep_read_it_does_not_expire_the_new_one(
+    routing, manager, time_machine
+):
+    time_machine.move_to(routing.expires_at + timedelta(minutes=1), tick=False)
+    [due] = Routing.objects.filter(pk=routing.pk)
+    feedback_request = routing.feedback_request
+    rerouted = services.route_request(
+        feedback_request=feedback_request,
+        hiring_manager=manager,
+        message="",
+        actor=feedback_request.application.recruiter,
+    )
+
+    assert not services.expire_routing(routing=due, now=timezone.now())
+
+    feedback_request.refresh_from_db()
+    assert feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
+    assert Routing.objects.live().get() == rerouted

@@ -1,6 +1,7 @@
 """/applications/<uuid>/request/: the candidate asks for feedback on one application."""
 
 import uuid
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -149,3 +150,36 @@ def test_form_page_with_errors_renders_in_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         page = candidate_client.post(url(application), {"questions": "Why?"})
     assert "Choose at least one area" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("outcome_on", "today", "allowed"),
+    [
+        (date(2026, 1, 31), date(2026, 7, 31), True),  # six months to the day
+        (date(2026, 1, 31), date(2026, 8, 1), False),
+        (date(2026, 1, 1), date(2026, 7, 1), True),
+        # Six months and thirty days: counting whole calendar months called this "6".
+        (date(2026, 1, 1), date(2026, 7, 31), False),
+        (date(2026, 8, 31), date(2027, 2, 28), True),  # no 31 February: its month's last day
+        (date(2026, 8, 31), date(2027, 3, 1), False),
+    ],
+)
+def test_asking_is_open_for_the_settings_months_after_the_outcome_and_no_longer(
+    client, candidate, application, portal_settings, time_machine, outcome_on, today, allowed
+):
+    assert portal_settings.ask_window_months == 6
+    Application.objects.filter(pk=application.pk).update(outcome_on=outcome_on)
+    time_machine.move_to(datetime.combine(today, time(12, 0), tzinfo=UTC), tick=False)
+    client.force_login(candidate)  # on that day, so the session has not run out
+    candidate_client = client
+
+    page = candidate_client.get(url(application), follow=True)
+
+    if allowed:
+        assert page.redirect_chain == []
+        assert "Send my request" in page.content.decode()
+    else:
+        assert page.redirect_chain == [("/applications/", 302)]
+        assert "Feedback can be asked for up to 6 months after the outcome." in page.content.decode()
+    page = candidate_client.post(url(application), {"areas": ["cv"]})
+    assert FeedbackRequest.objects.exists() == allowed

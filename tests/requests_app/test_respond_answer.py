@@ -179,6 +179,20 @@ def test_a_grant_stops_working_when_the_link_expires(routing, linked, answer_for
     assert not FeedbackResponse.objects.exists()
 
 
+def test_the_thank_you_page_closes_when_the_link_expires(routing, linked, answer):
+    """DESIGN §5: once expired, the link gets the "closed" page, answered or not."""
+    answer(routing)
+    assert "Thank you" in linked.get(url(routing)).content.decode()
+    Routing.objects.filter(pk=routing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    page = linked.get(url(routing))
+
+    assert page.status_code == 410
+    html = page.content.decode()
+    assert "This link is closed" in html
+    assert "Less hands-on time with dbt" not in html
+
+
 def test_an_unknown_routing_is_404(routing, linked):
     assert linked.get("/respond/answer/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert linked.get("/respond/answer/not-a-uuid/").status_code == 404

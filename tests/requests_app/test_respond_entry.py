@@ -125,6 +125,17 @@ def test_after_answering_the_link_shows_a_read_only_thank_you(routing, answer, m
     assert "<form" not in html.split("<main", 1)[1]
 
 
+def test_an_answered_routings_link_is_closed_once_it_expires(routing, answer, manager_browser):
+    raw = tokens.mint(routing)
+    answer(routing)
+    Routing.objects.filter(pk=routing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    page = manager_browser.get(f"/respond/{raw}/")
+
+    assert page.status_code == 410
+    assert CLOSED in page.content.decode()
+
+
 def test_a_grant_for_one_routing_does_not_open_another(
     routing, routing_factory, granted, answer_form, manager_browser
 ):

@@ -1,8 +1,13 @@
 """/dashboard/requests/<uuid>/route/: the recruiter sends the request to a hiring manager."""
 
+import threading
+import time
+
 import pytest
 from django.core import mail
+from django.db import connection, connections
 
+from candidates.models import Application
 from feedback_portal.models import OutboundEmail
 from requests_app import services
 from requests_app.models import Event, FeedbackRequest, LinkToken, Routing
@@ -116,6 +121,27 @@ def test_an_ended_request_cannot_be_routed(recruiter_client, recruiter, submitte
     assert Event.objects.count() == events
 
 
+def test_an_unconfirmed_application_is_confirmed_before_it_is_routed(
+    recruiter_client, submitted_request, manager, unchanged
+):
+    """The candidate described it themselves: no client's manager is asked until a recruiter confirms it."""
+    Application.objects.filter(pk=submitted_request.application_id).update(
+        source=Application.Source.CANDIDATE, is_confirmed=False
+    )
+    page = recruiter_client.get(f"/dashboard/requests/{submitted_request.uuid}/")
+    assert "Send to the hiring manager" not in page.content.decode()
+
+    page = recruiter_client.post(
+        url(submitted_request),
+        {"hiring_manager": manager.pk, "message": "", "expires_in_days": "14"},
+        follow=True,
+    )
+
+    assert "Confirm the application before sending it to a hiring manager." in page.content.decode()
+    unchanged()
+    assert not mail.outbox
+
+
 def test_a_candidate_cannot_route(candidate_client, submitted_request, manager, unchanged):
     page = candidate_client.post(
         url(submitted_request), {"hiring_manager": manager.pk, "message": "", "expires_in_days": "14"}
@@ -139,3 +165,44 @@ def test_form_errors_page_renders_in_a_fixed_number_of_queries(
             url(submitted_request), {"hiring_manager": manager.pk, "message": "", "expires_in_days": "0"}
         )
     assert page.status_code == 400
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_recruiters_routing_at_once_leave_one_live_link(submitted_request, hiring_manager_factory):
+    """Both clicks succeed, one after the other: no IntegrityError (a 500), one live routing."""
+    managers = [hiring_manager_factory(client=submitted_request.application.client) for _ in range(2)]
+    ready = threading.Barrier(2)
+    errors = []
+
+    def hold_after_creating_the_routing(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "requests_app_routing"'):
+            time.sleep(0.5)  # the other click runs meanwhile, inside the same window
+        return result
+
+    def click(manager) -> None:
+        try:
+            ready.wait(timeout=10)
+            with connection.execute_wrapper(hold_after_creating_the_routing):
+                services.route_request(
+                    feedback_request=FeedbackRequest.objects.get(pk=submitted_request.pk),
+                    hiring_manager=manager,
+                    message="",
+                    actor=submitted_request.application.recruiter,
+                )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=click, args=(m,)) for m in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == [], errors
+    assert Routing.objects.count() == 2
+    assert Routing.objects.filter(revoked_at__isnull=True).count() == 1
+    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.AWAITING_MANAGER

@@ -230,6 +230,24 @@ def test_rerouting_revokes_the_old_routings_links(routing, route, answer):
     assert FeedbackResponse.objects.get().routing == second
 
 
+@pytest.mark.parametrize("respond", ["answer", "decline"])
+def test_a_manager_response_on_a_stale_copy_of_a_rerouted_routing_is_refused(routing, route, answer, respond):
+    """The manager's page read the routing; the recruiter re-routed before the answer was stored."""
+    stale = Routing.objects.get(pk=routing.pk)
+    second = route(routing.feedback_request)
+    assert stale.is_live()  # what the manager's request still believes
+
+    with pytest.raises(services.TransitionNotAllowed):
+        if respond == "answer":
+            answer(stale)
+        else:
+            services.submit_manager_decline(routing=stale, reason="Policy")
+
+    assert not FeedbackResponse.objects.exists()
+    assert FeedbackRequest.objects.get().state == S.AWAITING_MANAGER
+    assert Routing.objects.live().get() == second
+
+
 def test_routing_to_a_manager_of_another_client_is_refused(
     submitted_request, hiring_manager_factory, recruiter
 ):

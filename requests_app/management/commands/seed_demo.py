@@ -4,16 +4,17 @@ Made through the same services the pages use, so timelines and e-mails are real.
 Idempotent: each scenario is keyed by its job reference and made once.
 """
 
+import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from candidates import services as people
 from candidates.models import Application, Client, HiringManager
+from feedback_portal.celery import app as celery_app
 from feedback_portal.models import PortalSettings, User
 from requests_app import services
 from requests_app.models import Area, Rating, Routing
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("The demo seed only runs with DEBUG on; it creates known passwords.")
         PortalSettings.load()
+        celery_app.conf.task_always_eager = True  # e-mails are rendered and written at once
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         users = {email: self._account(email, name, role) for email, name, role in ACCOUNTS}
         for email, name in OTHER_CANDIDATES:
             users[email] = self._account(email, name, User.Role.CANDIDATE)
@@ -126,11 +129,12 @@ class Command(BaseCommand):
     def _run(self, ref, client, recruiter, candidate, role, outcome, days_ago, steps) -> int:
         if Application.objects.filter(job_reference=ref).exists():
             return 0
-        with transaction.atomic():
-            application = self._application(ref, client, recruiter, candidate, role, outcome, days_ago)
-            state = {"application": application, "candidate": candidate, "recruiter": recruiter}
-            for step in steps:
-                step(state)
+        # Each step commits on its own and its e-mails are sent there and then, as they would
+        # be on the day: a manager's e-mail goes out before the answer that later closes it.
+        application = self._application(ref, client, recruiter, candidate, role, outcome, days_ago)
+        state = {"application": application, "candidate": candidate, "recruiter": recruiter}
+        for step in steps:
+            step(state)
         return 1
 
     # --- steps -----------------------------------------------------------------
