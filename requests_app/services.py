@@ -459,3 +459,37 @@ def close_stale_releases(*, now) -> int:
             continue  # acknowledged meanwhile
         closed += 1
     return closed
+
+
+@transaction.atomic
+def record_recruiter_answer(
+    *,
+    feedback_request: FeedbackRequest,
+    actor: User,
+    answers: dict[str, tuple[str, str]],
+    summary: str = "",
+    consider_for_other_roles: str = "",
+) -> FeedbackResponse:
+    """The recruiter writes down the feedback a manager gave on a call; any open link closes."""
+    _lock(feedback_request)
+    _transition(
+        feedback_request,
+        "recruiter_answer",
+        kind=Event.Kind.ANSWERED,
+        actor=actor,
+        message="The recruiter recorded the interview team's feedback after a call.",
+    )
+    _revoke_links(feedback_request)
+    response = FeedbackResponse.objects.create(
+        feedback_request=feedback_request,
+        kind=FeedbackResponse.Kind.FEEDBACK,
+        summary=summary.strip(),
+        consider_for_other_roles=consider_for_other_roles,
+        answered_by_recruiter=actor,
+    )
+    AreaAnswer.objects.bulk_create(
+        AreaAnswer(response=response, area=area, rating=rating, comment=comment.strip())
+        for area, (rating, comment) in answers.items()
+        if area in Area.values
+    )
+    return response

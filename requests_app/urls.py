@@ -18,6 +18,7 @@ urlpatterns = [
         name="confirm_application",
     ),
     path("dashboard/requests/<uuid:request_uuid>/extend/", views.extend, name="extend"),
+    path("dashboard/requests/<uuid:request_uuid>/answer/", views.record_answer, name="record_answer"),
     path("dashboard/requests/<uuid:request_uuid>/release/", views.release, name="release"),
     path("dashboard/requests/<uuid:request_uuid>/decline/", views.decline, name="decline"),
     # The answer page comes first so that "answer" is never read as a token.

@@ -230,6 +230,7 @@ def _dashboard_page(
     release_form=None,
     decline_form=None,
     extend_form=None,
+    call_form=None,
     status=200,
 ):
     application = feedback_request.application
@@ -258,6 +259,8 @@ def _dashboard_page(
     if decline_form is None and can("decline", state):
         decline_form = DeclineRequestForm()
     can_extend = can("extend", state) and routing is not None and routing.revoked_at is None
+    if call_form is None and can("recruiter_answer", state):
+        call_form = _call_form(feedback_request)
     return render(
         request,
         "requests_app/dashboard_request.html",
@@ -272,8 +275,20 @@ def _dashboard_page(
             "release_form": release_form,
             "decline_form": decline_form if can("decline", state) else None,
             "extend_form": (extend_form or ExtendForm()) if can_extend else None,
+            "call_form": call_form if can("recruiter_answer", state) else None,
         },
         status=status,
+    )
+
+
+def _call_form(feedback_request: FeedbackRequest, data=None) -> ManagerResponseForm:
+    """The manager's own form, for the recruiter to fill in after a call (ids kept apart)."""
+    return ManagerResponseForm(
+        data,
+        requested_areas=feedback_request.areas,
+        allow_comments=feedback_request.application.client.feedback_policy
+        != Client.FeedbackPolicy.RATINGS_ONLY,
+        auto_id="call_%s",
     )
 
 
@@ -329,6 +344,27 @@ def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpRespons
         messages.success(request, "Application confirmed.")
     else:
         messages.info(request, "This application was already confirmed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = _call_form(feedback_request, request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, call_form=form, status=400)
+    try:
+        services.record_recruiter_answer(
+            feedback_request=feedback_request,
+            actor=request.user,
+            answers=form.answers(),
+            summary=form.cleaned_data.get("summary", ""),
+            consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Recorded. Review it below and release it to the candidate.")
     return redirect("requests_app:dashboard_request", feedback_request.uuid)
 
 
