@@ -43,52 +43,59 @@ def _common(feedback_request: FeedbackRequest) -> dict:
     }
 
 
+def _about_request(email: OutboundEmail, audience: str, page: str, **extra) -> Rendered:
+    """The context every request e-mail shares, with a link to the reader's own page."""
+    fr = _request(email)
+    path = reverse(page, args=[fr.uuid])
+    return Rendered({**_common(fr), "path": path, **extra}, audience=audience)
+
+
+def _to_recruiter(email: OutboundEmail, **extra) -> Rendered:
+    return _about_request(email, "recruiter", "requests_app:dashboard_request", **extra)
+
+
+def _to_candidate(email: OutboundEmail) -> Rendered:
+    return _about_request(email, "candidate", "requests_app:candidate_request")
+
+
+def _to_manager(email: OutboundEmail) -> Rendered:
+    fr = _request(email)
+    routing = email.routing
+    path = _link_path(routing)  # a fresh token, minted here and never stored
+    return Rendered(
+        {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
+        audience="hiring manager",
+    )
+
+
 @renderer("new_request")
 def new_request(email: OutboundEmail) -> Rendered:
     """To the owning recruiter, at once, when a candidate asks."""
-    fr = _request(email)
-    path = reverse("requests_app:dashboard_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path}, audience="recruiter")
+    return _to_recruiter(email)
 
 
 @renderer("request_received")
 def request_received(email: OutboundEmail) -> Rendered:
     """To the candidate: we have your request."""
-    fr = _request(email)
-    path = reverse("requests_app:candidate_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path}, audience="candidate")
+    return _to_candidate(email)
 
 
 @renderer("manager_request")
 def manager_request(email: OutboundEmail) -> Rendered:
     """To the hiring manager, with a fresh personal link to answer."""
-    fr = _request(email)
-    routing = email.routing
-    path = _link_path(routing)
-    return Rendered(
-        {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
-        audience="hiring manager",
-    )
+    return _to_manager(email)
 
 
 @renderer("manager_reminder")
 def manager_reminder(email: OutboundEmail) -> Rendered:
     """To the hiring manager, a polite nudge with a fresh link to the same routing."""
-    fr = _request(email)
-    routing = email.routing
-    path = _link_path(routing)
-    return Rendered(
-        {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
-        audience="hiring manager",
-    )
+    return _to_manager(email)
 
 
 @renderer("routing_expired")
 def routing_expired(email: OutboundEmail) -> Rendered:
     """To the recruiter: the manager did not answer in time; re-route, extend or decline."""
-    fr = _request(email)
-    path = reverse("requests_app:dashboard_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "routing": email.routing, "path": path}, audience="recruiter")
+    return _to_recruiter(email, routing=email.routing)
 
 
 @renderer("recruiter_digest")
@@ -114,22 +121,16 @@ def recruiter_digest(email: OutboundEmail) -> Rendered:
 @renderer("answer_received")
 def answer_received(email: OutboundEmail) -> Rendered:
     """To the recruiter: an answer waits for review."""
-    fr = _request(email)
-    path = reverse("requests_app:dashboard_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path}, audience="recruiter")
+    return _to_recruiter(email)
 
 
 @renderer("feedback_released")
 def feedback_released(email: OutboundEmail) -> Rendered:
     """To the candidate: their feedback is ready to read."""
-    fr = _request(email)
-    path = reverse("requests_app:candidate_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path}, audience="candidate")
+    return _to_candidate(email)
 
 
 @renderer("request_declined")
 def request_declined(email: OutboundEmail) -> Rendered:
     """To the candidate: a kind word that no detailed feedback will come."""
-    fr = _request(email)
-    path = reverse("requests_app:candidate_request", args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path}, audience="candidate")
+    return _to_candidate(email)
