@@ -182,9 +182,22 @@ class PortalSettings(models.Model):
                 "disability",
                 "married",
                 "children",
+                "pregnancy",
+                "family plans",
+                "mother tongue",
+                "digital native",
+                "retirement",
+                "gender",
+                "racial",
+                "ethnicity",
+                "nationality",
+                "religious",
+                "sexual orientation",
             ]
         ),
-        help_text="Words and phrases the legal-safety check flags, one per line.",
+        help_text="Words and phrases the legal-safety check flags in feedback before release, one per "
+        "line. Matched as whole words in any case (a plural “s” included), so “age” never flags "
+        "“manage”; a phrase matches across line breaks.",
     )
 
     class Meta:

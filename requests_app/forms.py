@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from candidates.models import Client, HiringManager
 
+from . import safety
 from .models import AREA_PROMPTS, Area, FeedbackRequest, FeedbackResponse, Rating
 
 SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
@@ -183,7 +184,12 @@ class ManagerDeclineForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    """The recruiter's reviewed version of an answer, as the candidate will read it."""
+    """The recruiter's reviewed version of an answer, as the candidate will read it.
+
+    The legal-safety check (safety.py) runs on the text as shown or typed. Each flag it
+    raises must be edited away or released anyway with a reason; the form refuses the
+    release while any is left, and keeps everything typed.
+    """
 
     released_summary = forms.CharField(
         label="Summary for the candidate",
@@ -192,7 +198,14 @@ class ReleaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, response: FeedbackResponse, **kwargs):
+    def __init__(
+        self,
+        *args,
+        response: FeedbackResponse,
+        terms: list[str],
+        comments_expected: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.response = response
         self.answer_list = list(response.answers.all())
@@ -207,13 +220,102 @@ class ReleaseForm(forms.Form):
                 initial=answer.comment,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        # The check reads what the page shows: the original when first opened, else what was typed.
+        self.flags = safety.check_feedback(
+            summary=self["released_summary"].value() or "",
+            answers={a.area: (a.rating, self[f"comment_{a.area}"].value() or "") for a in self.answer_list},
+            terms=terms,
+            comments_expected=comments_expected,
+        )
+        self.stale: set[str] = set()
+        for flag in self.flags:
+            self.fields[f"ack_{flag.key}"] = forms.BooleanField(
+                label=f"Release anyway ({flag.place}: {flag.kind.label})", required=False
+            )
+            self.fields[f"reason_{flag.key}"] = forms.CharField(
+                label=f"Why it is fine to release ({flag.place}: {flag.kind.label})",
+                required=False,
+                max_length=500,
+                help_text="Required when you release anyway. Recruiters see it on the timeline; "
+                "the candidate never does.",
+            )
+            # Ticked for other words than the check finds now: that needs a fresh look.
+            ticked = self.is_bound and self.data.get(f"ack_{flag.key}")
+            if ticked and self.data.get(f"seen_{flag.key}") != flag.signature:
+                self.stale.add(flag.key)
+        if self.stale:
+            self.data = self.data.copy()
+            for key in self.stale:
+                self.data.pop(f"ack_{key}", None)
 
-    def rows(self):
-        for answer in self.answer_list:
-            yield answer, self[f"comment_{answer.area}"]
+    @staticmethod
+    def _text_field(flag: safety.Flag) -> str:
+        return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
+
+    def clean(self):
+        data = super().clean()
+        unresolved = 0
+        for flag in self.flags:
+            reason = data.get(f"reason_{flag.key}", "").strip()
+            if flag.key in self.stale:
+                unresolved += 1
+                self.add_error(
+                    self._text_field(flag),
+                    "The check found other words since you ticked “Release anyway”: "
+                    "look at them, then tick it again.",
+                )
+            elif not data.get(f"ack_{flag.key}"):
+                unresolved += 1
+                self.add_error(
+                    self._text_field(flag),
+                    "Edit this text, or tick “Release anyway” below and say why.",
+                )
+            elif not reason:
+                unresolved += 1
+                if f"reason_{flag.key}" not in self.errors:  # e.g. too long: that message says it
+                    self.add_error(f"reason_{flag.key}", "Say why this can be released as it is.")
+        if unresolved:
+            flags = f"{unresolved} flag needs" if unresolved == 1 else f"{unresolved} flags need"
+            self.add_error(
+                None,
+                f"Not released: {flags} a decision. Edit the flagged words away, or tick "
+                "“Release anyway” and give a reason.",
+            )
+        return data
+
+    def review_rows(self):
+        """Each text the candidate will read, with the flags that concern it, for the template."""
+        by_field: dict[str, list[safety.Flag]] = {}
+        for flag in self.flags:
+            by_field.setdefault(self._text_field(flag), []).append(flag)
+        for name in ["released_summary", *(f"comment_{a.area}" for a in self.answer_list)]:
+            field = self[name]
+            flags = [
+                {
+                    "flag": flag,
+                    "id": f"flag-{flag.key}",
+                    "ack": self[f"ack_{flag.key}"],
+                    "reason": self[f"reason_{flag.key}"],
+                    "seen_name": f"seen_{flag.key}",
+                }
+                for flag in by_field.get(name, [])
+            ]
+            if flags:
+                # Screen readers hear the flags with the field, as they hear its errors.
+                described = [f"{field.auto_id}_error"] if field.errors else []
+                field.field.widget.attrs["aria-describedby"] = " ".join(
+                    [*described, *(f["id"] for f in flags)]
+                )
+            yield {"field": field, "flags": flags}
 
     def released_comments(self) -> dict[str, str]:
         return {a.area: self.cleaned_data.get(f"comment_{a.area}", "") for a in self.answer_list}
+
+    def acknowledged(self) -> list[safety.Acknowledged]:
+        """The flags released anyway, with their reasons (after validation)."""
+        return [
+            safety.Acknowledged(flag, self.cleaned_data[f"reason_{flag.key}"].strip()) for flag in self.flags
+        ]
 
 
 class DeclineRequestForm(forms.Form):

@@ -5,6 +5,7 @@ allows, so two recruiters clicking at once cannot both win) and writes an Event
 in the same transaction. E-mails are queued rows, sent after commit.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from candidates.models import Application, HiringManager
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
+from . import safety
 from .models import (
     TRANSITIONS,
     Area,
@@ -281,12 +283,17 @@ def release_response(
     actor: User,
     released_summary: str,
     released_comments: dict[str, str],
+    acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> FeedbackResponse:
-    """The recruiter releases their reviewed version of the answer; the candidate is e-mailed."""
+    """The recruiter releases their reviewed version of the answer; the candidate is e-mailed.
+
+    Flags of the legal-safety check released anyway (the release form refuses any left
+    unresolved) are noted on the timeline with their reasons, for recruiters only.
+    """
     feedback_request = response.feedback_request
     if response.kind != FeedbackResponse.Kind.FEEDBACK:
         raise TransitionNotAllowed("A decline is confirmed, not released.")
-    _transition(
+    released = _transition(
         feedback_request,
         "release",
         kind=Event.Kind.RELEASED,
@@ -294,6 +301,16 @@ def release_response(
         message="Your feedback is ready to read.",
         visible_to_candidate=True,
     )
+    if acknowledged_flags:
+        lines = [f"• {a.flag.describe()}. Reason: {a.reason.strip()}" for a in acknowledged_flags]
+        Event.objects.create(
+            feedback_request=feedback_request,
+            kind=Event.Kind.NOTE,
+            actor=actor,
+            message="Released with flags of the legal-safety check acknowledged:\n" + "\n".join(lines),
+            visible_to_candidate=False,
+            created_at=released.created_at,
+        )
     now = timezone.now()
     response.released_summary = released_summary.strip()
     response.released_at = now

@@ -24,7 +24,7 @@ from candidates.models import Application, Client
 from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 
-from . import services, tokens
+from . import safety, services, tokens
 from .filters import DashboardFilter
 from .forms import (
     AcknowledgeForm,
@@ -255,7 +255,7 @@ def _dashboard_page(
         and response.kind == FeedbackResponse.Kind.FEEDBACK
         and can("release", state)
     ):
-        release_form = ReleaseForm(response=response)
+        release_form = _release_form(feedback_request, response)
     if decline_form is None and can("decline", state):
         decline_form = DeclineRequestForm()
     can_extend = can("extend", state) and routing is not None and routing.revoked_at is None
@@ -278,6 +278,17 @@ def _dashboard_page(
             "call_form": call_form if can("recruiter_answer", state) else None,
         },
         status=status,
+    )
+
+
+def _release_form(feedback_request: FeedbackRequest, response: FeedbackResponse, data=None) -> ReleaseForm:
+    """The review form, with the legal-safety check run on what it shows (the terms are cached)."""
+    return ReleaseForm(
+        data,
+        response=response,
+        terms=safety.portal_terms(),
+        comments_expected=feedback_request.application.client.feedback_policy
+        != Client.FeedbackPolicy.RATINGS_ONLY,
     )
 
 
@@ -374,8 +385,9 @@ def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     response = _latest_response(feedback_request)
     if response is None:
         raise Http404
-    form = ReleaseForm(request.POST, response=response)
+    form = _release_form(feedback_request, response, request.POST)
     if not form.is_valid():
+        # Unresolved flags of the legal-safety check land here too, with everything typed kept.
         return _dashboard_page(request, feedback_request, response=response, release_form=form, status=400)
     try:
         services.release_response(
@@ -383,6 +395,7 @@ def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
             actor=request.user,
             released_summary=form.cleaned_data["released_summary"],
             released_comments=form.released_comments(),
+            acknowledged_flags=form.acknowledged(),
         )
     except services.TransitionNotAllowed as exc:
         messages.error(request, str(exc))

@@ -1,17 +1,28 @@
 """/dashboard/requests/<uuid>/release/: the recruiter releases their reviewed version."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.test import Client as Browser
 
 from feedback_portal.models import OutboundEmail
 from requests_app import services
-from requests_app.models import Event, FeedbackRequest, FeedbackResponse
+from requests_app.models import Area, Event, FeedbackRequest, FeedbackResponse, Rating
 
 pytestmark = pytest.mark.django_db
 
 
+# Long enough to act on, for the area rated "room to improve": the check has nothing to flag.
+EXPERIENCE = "More hands-on dbt: one modelling project from raw data to a dashboard would close it."
+
+
 def url(feedback_request) -> str:
     return f"/dashboard/requests/{feedback_request.uuid}/release/"
+
+
+def page_url(feedback_request) -> str:
+    return f"/dashboard/requests/{feedback_request.uuid}/"
 
 
 @pytest.fixture
@@ -44,7 +55,7 @@ def test_releasing_tells_the_candidate(
     with django_capture_on_commit_callbacks(execute=True):
         page = recruiter_client.post(
             url(answered),
-            {"released_summary": "Edited summary.", "comment_experience": "Edited comment."},
+            {"released_summary": "Edited summary.", "comment_experience": EXPERIENCE},
             follow=True,
         )
     assert "Released. The candidate has been e-mailed." in page.content.decode()
@@ -92,8 +103,10 @@ def test_nothing_to_release_is_404(recruiter_client, submitted_request):
 
 
 def test_releasing_twice_is_refused(recruiter_client, answered):
-    recruiter_client.post(url(answered), {"released_summary": "First."})
-    page = recruiter_client.post(url(answered), {"released_summary": "Second."}, follow=True)
+    recruiter_client.post(url(answered), {"released_summary": "First.", "comment_experience": EXPERIENCE})
+    page = recruiter_client.post(
+        url(answered), {"released_summary": "Second.", "comment_experience": EXPERIENCE}, follow=True
+    )
     assert "it cannot be released now" in page.content.decode()
     assert FeedbackResponse.objects.get().released_summary == "First."
     assert Event.objects.filter(kind=Event.Kind.RELEASED).count() == 1
@@ -117,3 +130,236 @@ def test_form_errors_page_renders_in_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = recruiter_client.post(url(answered), {"released_summary": "x" * 4001})
     assert page.status_code == 400
+
+
+# --- The legal-safety check (DESIGN §9) ------------------------------------------------
+
+FLAGGED_SUMMARY = "We manage a young\nteam and the landing page needs energy."
+FLAGGED = {
+    "released_summary": FLAGGED_SUMMARY,
+    "comment_experience": "Not a fit.",
+    "comment_answers": "Clear STAR stories, and a native speaker.",
+}
+
+
+@pytest.fixture
+def flagged(routing, answer):
+    """An answer the check flags in three places: the summary, an area to improve, a strength."""
+    answer(
+        routing,
+        summary=FLAGGED_SUMMARY,
+        answers={
+            Area.EXPERIENCE: (Rating.IMPROVE, "Not a fit."),
+            Area.ANSWERS: (Rating.STRENGTH, "Clear STAR stories, and a native speaker."),
+        },
+    )
+    return routing.feedback_request
+
+
+@pytest.fixture
+def unreleased_flagged(flagged):
+    events = Event.objects.count()
+    emails = OutboundEmail.objects.count()
+
+    def check():
+        assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED
+        response = FeedbackResponse.objects.get()
+        assert response.released_at is None
+        assert response.released_summary == ""
+        assert not response.answers.exclude(released_comment="").exists()
+        assert Event.objects.count() == events
+        assert OutboundEmail.objects.count() == emails
+
+    return check
+
+
+def seen(html: str) -> dict[str, str]:
+    """The hidden fields saying which words each flag on the page was shown for."""
+    return dict(re.findall(r'name="(seen_[a-z_]+)" value="([0-9a-f]+)"', html))
+
+
+def test_flags_are_shown_beside_the_text_they_concern(recruiter_client, flagged):
+    html = recruiter_client.get(page_url(flagged)).content.decode()
+    assert "The legal-safety check flagged 3 things below." in html
+    # The summary: the phrase found across the line break; "manage" and "page" are not "age".
+    assert "Check: possible legal risk</strong> — “young team”." in html
+    assert "“manage”" not in html and "“page”" not in html
+    # The area to improve: only a stock phrase. The strength: a proxy for origin.
+    assert "Check: not actionable</strong> — “Not a fit”. A stock phrase gives the candidate" in html
+    assert "— “native speaker”." in html
+    # Beside its field, and read out with it: the textarea is described by the flag.
+    assert html.index('id="id_released_summary"') < html.index('id="flag-summary_legal"')
+    assert html.index('id="flag-summary_legal"') < html.index('id="id_comment_experience"')
+    assert 'aria-describedby="flag-experience_unactionable"' in html
+    assert 'aria-describedby="flag-answers_legal"' in html
+    # Each flag can be released anyway, with a reason; the labels say which flag.
+    assert '<label for="id_ack_summary_legal">Release anyway (Summary: possible legal risk)' in html
+    assert 'for="id_reason_experience_unactionable">Why it is fine to release' in html
+    assert set(seen(html)) == {"seen_summary_legal", "seen_experience_unactionable", "seen_answers_legal"}
+
+
+def test_clean_feedback_shows_no_flags(recruiter_client, answered):
+    html = recruiter_client.get(page_url(answered)).content.decode()
+    assert "Review and release" in html
+    assert "legal-safety check flagged" not in html
+    assert "Release anyway" not in html
+
+
+def test_release_with_unresolved_flags_is_refused_keeping_everything_typed(
+    recruiter_client, flagged, unreleased_flagged
+):
+    page = recruiter_client.post(
+        url(flagged), {**FLAGGED, "reason_answers_legal": "Kept, though not ticked."}
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Not released: 3 flags need a decision." in html
+    assert html.count("Edit this text, or tick “Release anyway” below and say why.") == 3
+    # What was typed is all still there.
+    assert "We manage a young\nteam" in html
+    assert ">\nNot a fit.</textarea>" in html
+    assert 'value="Kept, though not ticked."' in html
+    # The field is marked invalid and described by its error and its flag.
+    assert 'aria-describedby="id_comment_experience_error flag-experience_unactionable"' in html
+    unreleased_flagged()
+
+
+def test_release_succeeds_once_the_words_are_edited_away(
+    recruiter_client, flagged, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = recruiter_client.post(
+            url(flagged),
+            {
+                "released_summary": "Build one end-to-end modelling project.",
+                "comment_experience": EXPERIENCE,
+                "comment_answers": "Clear STAR stories about the pricing dashboard.",
+            },
+            follow=True,
+        )
+    assert "Released. The candidate has been e-mailed." in page.content.decode()
+    response = FeedbackResponse.objects.get()
+    assert response.released_summary == "Build one end-to-end modelling project."
+    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.RELEASED
+    # Nothing was released anyway, so nothing is noted.
+    assert not Event.objects.filter(kind=Event.Kind.NOTE, visible_to_candidate=False).exists()
+
+
+def test_release_anyway_with_reasons_is_noted_for_recruiters_only(
+    recruiter_client, flagged, recruiter, candidate, django_capture_on_commit_callbacks
+):
+    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        page = recruiter_client.post(
+            url(flagged),
+            {
+                **FLAGGED,
+                **shown,
+                # The summary is edited: "young team" goes, "manage" and "page" stay.
+                "released_summary": "We manage a small team; the landing page needs energy.",
+                "ack_experience_unactionable": "on",
+                "reason_experience_unactionable": "  Explained on a call; I will phone the candidate.  ",
+                "ack_answers_legal": "on",
+                "reason_answers_legal": "The job advert requires native-level Japanese for client calls.",
+            },
+            follow=True,
+        )
+    html = page.content.decode()
+    assert "Released. The candidate has been e-mailed." in html
+    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.RELEASED
+    by_area = {a.area: a.released_comment for a in FeedbackResponse.objects.get().answers.all()}
+    assert by_area["answers"] == "Clear STAR stories, and a native speaker."
+
+    note = Event.objects.get(kind=Event.Kind.NOTE, visible_to_candidate=False)
+    released = Event.objects.get(kind=Event.Kind.RELEASED)
+    assert note.actor == recruiter
+    assert note.created_at == released.created_at  # written with the release, in its transaction
+    assert note.message == (
+        "Released with flags of the legal-safety check acknowledged:\n"
+        "• Relevant experience — not actionable: “Not a fit”. "
+        "Reason: Explained on a call; I will phone the candidate.\n"
+        "• Answers to interview questions — possible legal risk: “native speaker”. "
+        "Reason: The job advert requires native-level Japanese for client calls."
+    )
+    # The recruiter's timeline shows it; the candidate's never does.
+    assert "The job advert requires native-level Japanese" in html
+    me = Browser()
+    me.force_login(candidate)
+    mine = me.get(f"/requests/{flagged.uuid}/").content.decode()
+    assert "Feedback released" in mine
+    assert "legal-safety" not in mine
+    assert "native-level Japanese" not in mine
+
+
+def test_release_anyway_without_a_reason_is_refused(recruiter_client, flagged, unreleased_flagged):
+    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
+    page = recruiter_client.post(
+        url(flagged),
+        {
+            **FLAGGED,
+            **shown,
+            "ack_summary_legal": "on",
+            "reason_summary_legal": "Quoted from the client's own team page.",
+            "ack_experience_unactionable": "on",
+            "reason_experience_unactionable": "   ",
+            "ack_answers_legal": "on",
+            "reason_answers_legal": "Required by the role.",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Not released: 1 flag needs a decision." in html
+    assert "Say why this can be released as it is." in html
+    # The ticks and the reasons given are kept.
+    assert html.count('type="checkbox" name="ack_') == 3
+    assert html.count("checked") == 3
+    assert 'value="Quoted from the client&#x27;s own team page."' in html
+    unreleased_flagged()
+
+
+def test_release_anyway_covers_only_the_words_that_were_shown(recruiter_client, flagged, unreleased_flagged):
+    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
+    page = recruiter_client.post(
+        url(flagged),
+        {
+            **FLAGGED,
+            **shown,
+            "comment_answers": "Clear STAR stories, a native speaker, and too old for us.",
+            "ack_summary_legal": "on",
+            "reason_summary_legal": "Quoted.",
+            "ack_experience_unactionable": "on",
+            "reason_experience_unactionable": "Explained on a call.",
+            "ack_answers_legal": "on",
+            "reason_answers_legal": "Required by the role.",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "The check found other words since you ticked “Release anyway”" in html
+    assert "— “native speaker”, “too old”." in html
+    assert html.count("checked") == 2  # that flag's tick is taken off, to be given again
+    unreleased_flagged()
+
+
+def test_a_term_added_to_the_portal_settings_is_flagged(recruiter_client, answered, portal_settings):
+    portal_settings.legal_terms += "\nmodelling project"
+    portal_settings.save()
+    html = recruiter_client.get(page_url(answered)).content.decode()
+    assert "— “modelling project”." in html
+
+
+def test_page_with_flags_renders_in_a_fixed_number_of_queries(
+    recruiter_client, flagged, django_assert_num_queries
+):
+    # 1. the signed-in user (the session comes from the cache)
+    # 2. the request, with application, client, recruiter and candidate
+    # 3. the latest response
+    # 4. its area answers (prefetched)
+    # 5. the latest routing, with its hiring manager
+    # 6. the client's hiring managers, for the re-route form
+    # 7. the timeline, with each event's actor
+    # (the legal terms come with the cached portal settings)
+    with django_assert_num_queries(7):
+        page = recruiter_client.post(url(flagged), FLAGGED)
+    assert page.status_code == 400
+    assert "Not released: 3 flags need a decision." in page.content.decode()

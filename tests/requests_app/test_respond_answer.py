@@ -58,6 +58,19 @@ def test_manager_sees_the_candidate_the_role_and_the_question(routing, linked):
     assert html.index("Relevant experience") < html.index("CV / résumé")
 
 
+def test_manager_is_guided_to_describe_behaviour_and_skills_without_being_blocked(
+    routing, linked, answer_form
+):
+    html = linked.get(url(routing)).content.decode()
+    assert "describes what the candidate did and the skills they showed, not personal characteristics" in html
+    # Guidance only: the recruiter's legal-safety check at release is what stops such words.
+    page = linked.post(
+        url(routing), answer_form(rating_fit="improve", comment_fit="Not a fit for a young team.")
+    )
+    assert page.status_code == 302
+    assert FeedbackResponse.objects.get().answers.get(area="fit").comment == "Not a fit for a young team."
+
+
 def test_answer_page_is_never_cached_and_leaks_no_address(routing, linked):
     page = linked.get(url(routing))
     assert "no-store" in page["Cache-Control"]
