@@ -7,5 +7,6 @@ app_name = "candidates"
 urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/describe/", views.describe_application, name="describe_application"),
+    path("applications/export/", views.export, name="export"),
     path("dashboard/applications/new/", views.new_application, name="new_application"),
 ]

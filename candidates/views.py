@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback_portal.access import candidate_required, recruiter_required
 from feedback_portal.models import PortalSettings
 from requests_app.models import FeedbackRequest
 
-from . import services
+from . import exports, services
 from .forms import ApplicationForm, DescribeApplicationForm
 from .models import Application
 
@@ -33,6 +34,15 @@ def applications(request: HttpRequest) -> HttpResponse:
         for a in apps
     ]
     return render(request, "candidates/applications.html", {"rows": rows})
+
+
+@require_GET
+@candidate_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The candidate's own data, as their pages show it, as a JSON download."""
+    now = timezone.now()
+    data = exports.candidate_export(request.user, now=now)
+    return exports.json_attachment(data, filename=exports.export_filename("my-feedback-portal-data", now))
 
 
 @require_http_methods(["GET", "POST"])

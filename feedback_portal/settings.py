@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -288,4 +289,9 @@ CELERY_BEAT_SCHEDULE = {
     "close-stale-releases": {"task": "requests_app.tasks.close_stale_releases", "schedule": 3600.0},
     "send-due-reminders": {"task": "requests_app.tasks.send_due_reminders", "schedule": 600.0},
     "send-recruiter-digests": {"task": "requests_app.tasks.send_recruiter_digests", "schedule": 900.0},
+    # Daily, at night (UTC): the period is months, so a day's delay changes nothing.
+    "anonymise-due-requests": {
+        "task": "requests_app.tasks.anonymise_due_requests",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from . import retention
 from .models import (
     AreaAnswer,
     Event,
@@ -37,8 +38,8 @@ class RoutingInline(admin.TabularInline):
 
 @admin.register(FeedbackRequest)
 class FeedbackRequestAdmin(admin.ModelAdmin):
-    list_display = ["uuid", "candidate", "application", "state", "legal_hold", "created_at"]
-    list_filter = ["state", "legal_hold"]
+    list_display = ["uuid", "candidate", "application", "state", "legal_hold", "created_at", "anonymised_at"]
+    list_filter = ["state", "legal_hold", ("anonymised_at", admin.EmptyFieldListFilter)]
     list_select_related = ["candidate", "application__client"]
     search_fields = ["uuid", "candidate__email", "application__role_title", "application__client__name"]
     # State changes go through the services, so their Events are written; only the hold is edited here.
@@ -53,8 +54,41 @@ class FeedbackRequestAdmin(admin.ModelAdmin):
         "consent_to_forward",
         "created_at",
         "state_changed_at",
+        "anonymised_at",
     ]
     inlines = [RoutingInline, EventInline]
+    actions = ["place_legal_hold", "release_legal_hold"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what was edited is written: a full save would put back a state read before
+        # the form was sent. The hold goes through the service, which notes it on the timeline.
+        others = [name for name in form.changed_data if name != "legal_hold"]
+        if others:
+            obj.save(update_fields=others)
+        if "legal_hold" in form.changed_data:
+            retention.set_legal_hold(feedback_request=obj, on=obj.legal_hold, actor=request.user)
+
+    def _set_legal_hold(self, request, queryset, *, on: bool) -> None:
+        changed = sum(
+            retention.set_legal_hold(feedback_request=fr, on=on, actor=request.user) for fr in queryset
+        )
+        done = "placed on legal hold" if on else "released from legal hold"
+        self.message_user(request, f"{changed} request(s) {done}.", messages.SUCCESS)
+        unchanged = len(queryset) - changed
+        if unchanged:
+            already = "already on legal hold" if on else "not on legal hold"
+            self.message_user(request, f"{unchanged} request(s) were {already}.", messages.INFO)
+
+    @admin.action(description="Place on legal hold", permissions=["change"])
+    def place_legal_hold(self, request, queryset) -> None:
+        self._set_legal_hold(request, queryset, on=True)
+
+    @admin.action(description="Release legal hold", permissions=["change"])
+    def release_legal_hold(self, request, queryset) -> None:
+        self._set_legal_hold(request, queryset, on=False)
 
 
 class AreaAnswerInline(admin.TabularInline):

@@ -70,6 +70,18 @@ class FeedbackRequestQuerySet(models.QuerySet):
         """
         return self.select_related("application__client", "application__recruiter").order_by("created_at")
 
+    def due_for_anonymising(self, cutoff) -> "FeedbackRequestQuerySet":
+        """Ended requests, not on legal hold and not yet anonymised, that ended by `cutoff`.
+
+        Ended states only move on to closed, so state_changed_at is when the request ended.
+        """
+        return self.filter(
+            state__in=FeedbackRequest.ENDED_STATES,
+            legal_hold=False,
+            anonymised_at__isnull=True,
+            state_changed_at__lte=cutoff,
+        )
+
     def state_counts(self) -> dict[str, int]:
         """How many requests are in each state, in one aggregate query.
 
@@ -119,6 +131,9 @@ class FeedbackRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When retention blanked its personal data (requests_app.retention)."
+    )
 
     objects = FeedbackRequestQuerySet.as_manager()
 
@@ -146,6 +161,18 @@ class FeedbackRequest(models.Model):
             # The dashboard's counts per state (state_counts()): an index-only scan of this
             # small index instead of reading every row of the table.
             models.Index(fields=["state"], name="request_state_idx"),
+            # The daily retention sweep (due_for_anonymising()): ended requests still to be
+            # anonymised, by when they ended. Rows leave it once anonymised or held. Same
+            # states as ENDED_STATES.
+            models.Index(
+                fields=["state_changed_at"],
+                condition=Q(
+                    state__in=["released", "declined", "withdrawn", "closed"],
+                    legal_hold=False,
+                    anonymised_at__isnull=True,
+                ),
+                name="request_retention_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

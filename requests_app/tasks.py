@@ -32,3 +32,11 @@ def send_recruiter_digests() -> int:
     from . import reminders
 
     return reminders.send_recruiter_digests(now=timezone.now())
+
+
+@shared_task
+def anonymise_due_requests() -> int:
+    """Anonymise requests ended longer ago than the retention period; legal holds are skipped."""
+    from . import retention
+
+    return retention.anonymise_due_requests(now=timezone.now())

@@ -1,0 +1,293 @@
+"""A candidate's data as JSON: what they can see, and the admin's full subject-access export.
+
+The candidate's own export holds exactly what their pages show them (DESIGN §2): never the
+hiring manager's name, the original answers, internal notes or unreleased text. The full
+export (DESIGN §9) holds everything stored about them, originals included, for an agency
+admin to review before sending; making one is recorded on each of their requests.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from feedback_portal.models import OutboundEmail, User, user_display
+from requests_app.models import (
+    Event,
+    FeedbackRequest,
+    FeedbackResponse,
+    Rating,
+    Routing,
+)
+
+from .models import Application
+
+SHOWN_TO_CANDIDATE = (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED)
+
+
+def json_attachment(data: dict[str, Any], *, filename: str) -> HttpResponse:
+    """A JSON download that no browser or proxy keeps a copy of."""
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    return response
+
+
+def export_filename(prefix: str, now: datetime) -> str:
+    return f"{prefix}-{timezone.localtime(now):%Y-%m-%d}.json"
+
+
+# --- What the candidate sees -------------------------------------------------------------
+
+
+def candidate_export(user: User, *, now: datetime | None = None) -> dict[str, Any]:
+    """The candidate's account, applications and requests as their pages show them.
+
+    Two queries (applications, requests) and three prefetches, whatever the number of rows.
+    """
+    applications = list(Application.objects.for_candidate(user))
+    requests = (
+        FeedbackRequest.objects.for_candidate(user)
+        .select_related("application__client")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=Event.objects.filter(visible_to_candidate=True),
+                to_attr="candidate_events",
+            ),
+            Prefetch(
+                "responses",
+                queryset=FeedbackResponse.objects.filter(released_at__isnull=False).prefetch_related(
+                    "answers"
+                ),
+                to_attr="released_responses",
+            ),
+        )
+    )
+    by_application: dict[int, list[dict[str, Any]]] = {}
+    for fr in requests.order_by("created_at"):
+        by_application.setdefault(fr.application_id, []).append(_candidate_request(fr))
+    return {
+        "exported_at": now or timezone.now(),
+        "account": {"name": user.name, "email": user.email},
+        "applications": [
+            {**_application(a), "feedback_requests": by_application.get(a.pk, [])} for a in applications
+        ],
+    }
+
+
+def _application(application: Application) -> dict[str, Any]:
+    return {
+        "id": application.uuid,
+        "role": application.role_title,
+        "client": application.client.name,
+        "stage": application.get_stage_display(),
+        "interviewed_on": application.interviewed_on,
+        "outcome": application.get_outcome_display(),
+        "outcome_on": application.outcome_on,
+        "confirmed": application.is_confirmed,
+        "added_on": application.created_at,
+    }
+
+
+def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
+    released = fr.released_responses[0] if fr.state in SHOWN_TO_CANDIDATE and fr.released_responses else None
+    return {
+        "id": fr.uuid,
+        "asked_at": fr.created_at,
+        "state": fr.get_state_display(),
+        "areas": fr.area_labels(),
+        "self_assessment": dict(fr.self_assessment_rows()),
+        "questions": fr.questions,
+        "consent_to_forward": fr.consent_to_forward,
+        "usefulness": fr.get_usefulness_display(),
+        "timeline": [
+            {"at": e.created_at, "what": e.get_kind_display(), "message": e.message}
+            for e in fr.candidate_events
+        ],
+        "feedback": _released_feedback(fr, released) if released else None,
+    }
+
+
+def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[str, Any]:
+    """The recruiter's released version, as the request page shows it."""
+    return {
+        "from": f"The interview team at {fr.application.client.name}",
+        "released_at": response.released_at,
+        "summary": response.released_summary,
+        "areas": [
+            {"area": a.get_area_display(), "rating": a.get_rating_display(), "comment": a.released_comment}
+            for a in sorted(response.answers.all(), key=lambda a: a.area_order)
+            if a.rating != Rating.NOT_ASSESSED or a.released_comment
+        ],
+    }
+
+
+# --- The full subject-access export (admin) ----------------------------------------------
+
+SUBJECT_ACCESS_NOTE = (
+    "Everything the portal stores about this candidate, including the hiring managers' original "
+    "answers and the agency's internal notes. It names third parties (hiring managers, recruiters): "
+    "review it before sending it to the candidate."
+)
+
+
+@transaction.atomic
+def subject_access_export(*, candidate: User, actor: User, now: datetime | None = None) -> dict[str, Any]:
+    """Everything stored about a candidate, originals included; noted on each of their requests."""
+    now = now or timezone.now()
+    applications = list(
+        Application.objects.filter(Q(candidate=candidate) | Q(feedback_requests__candidate=candidate))
+        .distinct()
+        .select_related("client", "recruiter")
+        .order_by("created_at")
+    )
+    requests = list(
+        FeedbackRequest.objects.filter(Q(candidate=candidate) | Q(application__candidate=candidate))
+        .distinct()
+        .order_by("created_at")
+        .prefetch_related(
+            Prefetch("routings", queryset=Routing.objects.select_related("hiring_manager", "routed_by")),
+            Prefetch(
+                "responses",
+                queryset=FeedbackResponse.objects.select_related(
+                    "routing__hiring_manager", "answered_by_recruiter", "released_by"
+                ).prefetch_related("answers"),
+            ),
+            Prefetch("events", queryset=Event.objects.select_related("actor")),
+        )
+    )
+    by_application: dict[int, list[dict[str, Any]]] = {}
+    for fr in requests:
+        by_application.setdefault(fr.application_id, []).append(_full_request(fr))
+    addresses = Q(to_email__iexact=candidate.email) | Q(recipient=candidate)
+    for application in applications:
+        addresses |= Q(to_email__iexact=application.candidate_email)
+    data = {
+        "note": SUBJECT_ACCESS_NOTE,
+        "exported_at": now,
+        "exported_by": user_display(actor),
+        "account": {
+            "name": candidate.name,
+            "email": candidate.email,
+            "role": candidate.get_role_display(),
+            "active": candidate.is_active,
+            "joined_at": candidate.date_joined,
+            "last_login": candidate.last_login,
+            "email_addresses": [
+                {"email": e.email, "verified": e.verified, "primary": e.primary}
+                for e in EmailAddress.objects.filter(user=candidate).order_by("email")
+            ],
+            "phone": getattr(getattr(candidate, "candidate_profile", None), "phone", ""),
+        },
+        "applications": [
+            {
+                **_application(a),
+                "candidate_name": a.candidate_name,
+                "candidate_email": a.candidate_email,
+                "job_reference": a.job_reference,
+                "source": a.get_source_display(),
+                "recruiter": user_display(a.recruiter),
+                "feedback_requests": by_application.get(a.pk, []),
+            }
+            for a in applications
+        ],
+        "emails": [
+            {
+                "kind": e.kind,
+                "to": e.to_email,
+                "subject": e.subject,
+                "state": e.get_state_display(),
+                "queued_at": e.created_at,
+                "sent_at": e.sent_at,
+            }
+            for e in OutboundEmail.objects.filter(addresses).order_by("created_at")
+        ],
+    }
+    Event.objects.bulk_create(
+        Event(
+            feedback_request=fr,
+            kind=Event.Kind.NOTE,
+            actor=actor,
+            message=f"Subject-access export by {user_display(actor)}.",
+            visible_to_candidate=False,
+            created_at=now,
+        )
+        for fr in requests
+    )
+    return data
+
+
+def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
+    return {
+        "id": fr.uuid,
+        "asked_at": fr.created_at,
+        "state": fr.get_state_display(),
+        "state_changed_at": fr.state_changed_at,
+        "areas": fr.area_labels(),
+        "self_assessment": dict(fr.self_assessment_rows()),
+        "questions": fr.questions,
+        "consent_to_forward": fr.consent_to_forward,
+        "usefulness": fr.get_usefulness_display(),
+        "legal_hold": fr.legal_hold,
+        "anonymised_at": fr.anonymised_at,
+        "routings": [
+            {
+                "hiring_manager": r.hiring_manager.name,
+                "routed_by": user_display(r.routed_by),
+                "message": r.message,
+                "routed_at": r.routed_at,
+                "expires_at": r.expires_at,
+                "revoked_at": r.revoked_at,
+                "reminders_sent": r.reminders_sent,
+            }
+            for r in fr.routings.all()
+        ],
+        "responses": [
+            {
+                "kind": resp.get_kind_display(),
+                "answered_by": user_display(resp.answered_by_recruiter)
+                if resp.answered_by_recruiter
+                else (resp.routing.hiring_manager.name if resp.routing else ""),
+                "submitted_at": resp.submitted_at,
+                "summary": resp.summary,
+                "decline_reason": resp.decline_reason,
+                "consider_for_other_roles": resp.get_consider_for_other_roles_display(),
+                "areas": [
+                    {
+                        "area": a.get_area_display(),
+                        "rating": a.get_rating_display(),
+                        "comment": a.comment,
+                        "released_comment": a.released_comment,
+                    }
+                    for a in sorted(resp.answers.all(), key=lambda a: a.area_order)
+                ],
+                "released_summary": resp.released_summary,
+                "released_at": resp.released_at,
+                "released_by": user_display(resp.released_by) if resp.released_by else "",
+            }
+            for resp in fr.responses.all()
+        ],
+        "timeline": [
+            {
+                "at": e.created_at,
+                "what": e.get_kind_display(),
+                "who": user_display(e.actor) if e.actor else e.actor_label,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "message": e.message,
+                "shown_to_candidate": e.visible_to_candidate,
+            }
+            for e in fr.events.all()
+        ],
+    }
