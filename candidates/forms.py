@@ -111,3 +111,23 @@ class DescribeApplicationForm(forms.Form):
 
     def clean_interviewed_on(self):
         return _not_in_future(self.cleaned_data.get("interviewed_on"), "interview date")
+
+
+class OutcomeForm(forms.Form):
+    """How an application ended, recorded by the recruiter."""
+
+    outcome = forms.ChoiceField(label="Outcome", choices=Application.Outcome.choices)
+    outcome_on = forms.DateField(
+        label="Date of the outcome (today if empty)",
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date, like 2026-11-20."},
+    )
+    invite = forms.BooleanField(
+        label="E-mail the candidate that they can ask for feedback (when turned down)",
+        required=False,
+        initial=True,
+    )
+
+    def clean_outcome_on(self):
+        return _not_in_future(self.cleaned_data.get("outcome_on"), "outcome date")

@@ -82,6 +82,10 @@ class HiringManager(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def for_recruiters(self) -> "ApplicationQuerySet":
+        """The agency's applications as the recruiters' list shows them, newest first."""
+        return self.select_related("client", "recruiter").order_by("-created_at")
+
     def for_candidate(self, user) -> "ApplicationQuerySet":
         """The candidate's own applications with what their page shows, newest first."""
         return self.filter(candidate=user).select_related("client").order_by("-outcome_on", "-created_at")

@@ -86,12 +86,7 @@ def create_application(
         is_confirmed=source != Application.Source.CANDIDATE,
     )
     if invite and application.is_negative:
-        mail.queue(
-            kind="feedback_invitation",
-            to=application.candidate_email,
-            reply_to=recruiter.email,
-            application=application,
-        )
+        _invite(application)
     return application
 
 
@@ -130,3 +125,29 @@ def describe_application(
 def confirm_application(*, application: Application) -> bool:
     """The recruiter confirms a candidate-described application at triage."""
     return bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(is_confirmed=True))
+
+
+@transaction.atomic
+def record_outcome(
+    *, application: Application, outcome: str, outcome_on: date | None = None, invite: bool = False
+) -> Application:
+    """Record how an application ended; a turned-down candidate may be invited to ask why."""
+    from django.utils import timezone
+
+    application.outcome = outcome
+    application.outcome_on = outcome_on or (
+        timezone.localdate() if outcome != Application.Outcome.PENDING else None
+    )
+    application.save(update_fields=["outcome", "outcome_on"])
+    if invite and application.is_negative:
+        _invite(application)
+    return application
+
+
+def _invite(application: Application) -> None:
+    mail.queue(
+        kind="feedback_invitation",
+        to=application.candidate_email,
+        reply_to=application.recruiter.email,
+        application=application,
+    )

@@ -1,8 +1,10 @@
 """Applications: the candidate's own list, a candidate describing a missing one, a recruiter adding one."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -11,7 +13,7 @@ from feedback_portal.models import PortalSettings
 from requests_app.models import FeedbackRequest
 
 from . import exports, services
-from .forms import ApplicationForm, DescribeApplicationForm
+from .forms import ApplicationForm, DescribeApplicationForm, OutcomeForm
 from .models import Application
 
 
@@ -83,3 +85,33 @@ def new_application(request: HttpRequest) -> HttpResponse:
         )
         return redirect("requests_app:dashboard")
     return render(request, "candidates/new_application.html", {"form": form})
+
+
+@require_GET
+@recruiter_required
+def recruiter_applications(request: HttpRequest) -> HttpResponse:
+    """The agency's applications; the ones still waiting for an outcome first."""
+    show = request.GET.get("show", "pending")
+    apps = Application.objects.for_recruiters()
+    if show != "all":
+        show = "pending"
+        apps = apps.filter(outcome=Application.Outcome.PENDING)
+    return render(request, "candidates/recruiter_applications.html", {"rows": list(apps[:200]), "show": show})
+
+
+@require_http_methods(["GET", "POST"])
+@recruiter_required
+def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
+    """Record how an application ended, and perhaps invite the candidate to ask why."""
+    application = get_object_or_404(Application.objects.select_related("client"), uuid=application_uuid)
+    form = OutcomeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"outcome": application.outcome, "outcome_on": application.outcome_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.record_outcome(application=application, **form.cleaned_data)
+        messages.success(
+            request, f"Recorded: {application.get_outcome_display()} for {application.candidate_name}."
+        )
+        return redirect("candidates:recruiter_applications")
+    return render(request, "candidates/record_outcome.html", {"application": application, "form": form})
