@@ -1,7 +1,8 @@
 """A candidate's data as JSON: what they can see, and the admin's full subject-access export.
 
 The candidate's own export holds exactly what their pages show them (DESIGN §2): never the
-hiring manager's name, the original answers, internal notes or unreleased text. The full
+hiring manager's name, the original answers (nor the manager's reply to a follow-up
+question), internal notes or unreleased text. The full
 export (DESIGN §9) holds everything stored about them, originals included, for an agency
 admin to review before sending; making one is recorded on each of their requests.
 """
@@ -23,6 +24,7 @@ from requests_app.models import (
     Event,
     FeedbackRequest,
     FeedbackResponse,
+    FollowUp,
     Rating,
     Routing,
 )
@@ -53,12 +55,13 @@ def export_filename(prefix: str, now: datetime) -> str:
 def candidate_export(user: User, *, now: datetime | None = None) -> dict[str, Any]:
     """The candidate's account, applications and requests as their pages show them.
 
-    Two queries (applications, requests) and three prefetches, whatever the number of rows.
+    Two queries (applications, requests, with their follow-up questions) and three prefetches,
+    whatever the number of rows.
     """
     applications = list(Application.objects.for_candidate(user))
     requests = (
         FeedbackRequest.objects.for_candidate(user)
-        .select_related("application__client")
+        .select_related("application__client", "follow_up")
         .prefetch_related(
             Prefetch(
                 "events",
@@ -116,6 +119,27 @@ def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
             for e in fr.candidate_events
         ],
         "feedback": _released_feedback(fr, released) if released else None,
+        "follow_up": _candidate_follow_up(fr),
+    }
+
+
+def _candidate_follow_up(fr: FeedbackRequest) -> dict[str, Any] | None:
+    """Their question and, once sent to them, the answer, as the request page shows it."""
+    follow_up = fr.get_follow_up()
+    if follow_up is None:
+        return None
+    answered = follow_up.state == FollowUp.State.ANSWERED
+    if follow_up.answer_source == FollowUp.Source.INTERVIEW_TEAM:
+        source = f"The interview team at {fr.application.client.name}"
+    else:
+        source = "Your recruiter"
+    return {
+        "question": follow_up.question,
+        "asked_at": follow_up.asked_at,
+        "state": "Answered" if answered else "Waiting for an answer",
+        "answer": {"from": source, "answered_at": follow_up.answered_at, "text": follow_up.answer}
+        if answered
+        else None,
     }
 
 
@@ -156,6 +180,7 @@ def subject_access_export(*, candidate: User, actor: User, now: datetime | None 
         FeedbackRequest.objects.filter(Q(candidate=candidate) | Q(application__candidate=candidate))
         .distinct()
         .order_by("created_at")
+        .select_related("follow_up__answered_by", "follow_up__replied_via__hiring_manager")
         .prefetch_related(
             Prefetch("routings", queryset=Routing.objects.select_related("hiring_manager", "routed_by")),
             Prefetch(
@@ -250,6 +275,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                 "expires_at": r.expires_at,
                 "revoked_at": r.revoked_at,
                 "reminders_sent": r.reminders_sent,
+                "about": "the follow-up question" if r.follow_up_id else "the feedback request",
             }
             for r in fr.routings.all()
         ],
@@ -278,6 +304,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
             }
             for resp in fr.responses.all()
         ],
+        "follow_up": _full_follow_up(fr.get_follow_up()),
         "timeline": [
             {
                 "at": e.created_at,
@@ -290,4 +317,24 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
             }
             for e in fr.events.all()
         ],
+    }
+
+
+def _full_follow_up(follow_up: FollowUp | None) -> dict[str, Any] | None:
+    """The follow-up question with the manager's original reply beside the answer released."""
+    if follow_up is None:
+        return None
+    return {
+        "question": follow_up.question,
+        "asked_at": follow_up.asked_at,
+        "state": follow_up.get_state_display(),
+        "state_changed_at": follow_up.state_changed_at,
+        "reply": follow_up.reply,
+        "reply_declined": follow_up.reply_declined,
+        "replied_at": follow_up.replied_at,
+        "replied_by": follow_up.replied_via.hiring_manager.name if follow_up.replied_via else "",
+        "answer": follow_up.answer,
+        "answer_from": follow_up.get_answer_source_display(),
+        "answered_at": follow_up.answered_at,
+        "answered_by": user_display(follow_up.answered_by) if follow_up.answered_by else "",
     }

@@ -6,6 +6,7 @@ from .models import (
     Event,
     FeedbackRequest,
     FeedbackResponse,
+    FollowUp,
     LinkToken,
     NextStep,
     RecruiterDigest,
@@ -28,7 +29,7 @@ class EventInline(admin.TabularInline):
 class RoutingInline(admin.TabularInline):
     model = Routing
     extra = 0
-    fields = ["hiring_manager", "routed_at", "expires_at", "revoked_at", "reminders_sent"]
+    fields = ["hiring_manager", "routed_at", "expires_at", "revoked_at", "reminders_sent", "follow_up"]
     readonly_fields = fields
     can_delete = False
 
@@ -170,4 +171,20 @@ class RecruiterDigestAdmin(admin.ModelAdmin):
     readonly_fields = ["recruiter", "day", "created_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    """Read-only: a follow-up moves on through the services, which write its Events."""
+
+    list_display = ["feedback_request", "state", "asked_at", "answered_at"]
+    list_filter = ["state"]
+    list_select_related = ["feedback_request"]
+    readonly_fields = [f.name for f in FollowUp._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

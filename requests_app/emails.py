@@ -4,13 +4,15 @@ Templates live in templates/emails/<kind>/ (subject.txt, body.txt, body.html).
 A hiring manager's link is minted here, inside the sending task, and never stored.
 """
 
+from collections.abc import Callable
+
 from django.urls import reverse
 
 from feedback_portal.mail import Cancelled, Rendered, renderer
 from feedback_portal.models import OutboundEmail, PortalSettings
 
 from . import tokens
-from .models import FeedbackRequest, Routing
+from .models import FeedbackRequest, FollowUp, Routing
 
 
 def _request(email: OutboundEmail) -> FeedbackRequest:
@@ -31,6 +33,22 @@ def _link_path(routing: Routing) -> str:
     state = FeedbackRequest.State(routing.feedback_request.state)
     if state != FeedbackRequest.State.AWAITING_MANAGER:
         raise Cancelled(f"the hiring manager can no longer answer (the request is {state.label.lower()})")
+    return reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
+
+
+def _follow_up_link_path(routing: Routing) -> str:
+    """A fresh link to a follow-up routing, minted now; none once the manager can no longer reply.
+
+    As for _link_path: the recruiter may have answered the question, or forwarded it again,
+    while the e-mail waited in the queue.
+    """
+    if not routing.is_live():
+        raise Cancelled("the hiring manager's link closed before the e-mail went out")
+    state = FollowUp.State(routing.follow_up.state)
+    if state != FollowUp.State.FORWARDED:
+        raise Cancelled(
+            f"the follow-up question no longer waits for the hiring manager (it is {state.label.lower()})"
+        )
     return reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
 
 
@@ -58,10 +76,10 @@ def _to_candidate(email: OutboundEmail) -> Rendered:
     return _about_request(email, "candidate", "requests_app:candidate_request")
 
 
-def _to_manager(email: OutboundEmail) -> Rendered:
+def _to_manager(email: OutboundEmail, link_path: Callable[[Routing], str] = _link_path) -> Rendered:
     fr = _request(email)
     routing = email.routing
-    path = _link_path(routing)  # a fresh token, minted here and never stored
+    path = link_path(routing)  # a fresh token, minted here and never stored
     return Rendered(
         {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
         audience="hiring manager",
@@ -133,4 +151,28 @@ def feedback_released(email: OutboundEmail) -> Rendered:
 @renderer("request_declined")
 def request_declined(email: OutboundEmail) -> Rendered:
     """To the candidate: a kind word that no detailed feedback will come."""
+    return _to_candidate(email)
+
+
+@renderer("follow_up_asked")
+def follow_up_asked(email: OutboundEmail) -> Rendered:
+    """To the owning recruiter, at once: the candidate asked a follow-up question."""
+    return _to_recruiter(email)
+
+
+@renderer("manager_follow_up")
+def manager_follow_up(email: OutboundEmail) -> Rendered:
+    """To the hiring manager whose feedback was released: the follow-up question, with a fresh link."""
+    return _to_manager(email, link_path=_follow_up_link_path)
+
+
+@renderer("follow_up_replied")
+def follow_up_replied(email: OutboundEmail) -> Rendered:
+    """To the recruiter: the manager replied to (or declined) the follow-up; review and send it."""
+    return _to_recruiter(email, follow_up=FollowUp.objects.get(feedback_request_id=email.feedback_request_id))
+
+
+@renderer("follow_up_answered")
+def follow_up_answered(email: OutboundEmail) -> Rendered:
+    """To the candidate: their follow-up question has an answer."""
     return _to_candidate(email)

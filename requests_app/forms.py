@@ -1,12 +1,14 @@
 """Input for feedback requests, with the messages people see when it is wrong."""
 
+from dataclasses import replace
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from candidates.models import Client, HiringManager
 
 from . import safety
-from .models import AREA_PROMPTS, Area, FeedbackRequest, FeedbackResponse, Rating
+from .models import AREA_PROMPTS, Area, FeedbackRequest, FeedbackResponse, FollowUp, Rating
 
 SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
 
@@ -362,3 +364,132 @@ class AcknowledgeForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+
+
+# --- The follow-up question ---------------------------------------------------------------
+
+
+class FollowUpQuestionForm(forms.Form):
+    """The candidate's one follow-up question on their released feedback."""
+
+    question = forms.CharField(
+        label="Your follow-up question",
+        max_length=FollowUp.QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You can ask one question about this feedback. Your recruiter answers it or passes "
+        "it to the interview team.",
+        error_messages={"required": "Write your question before sending it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # The acknowledge form shares the page: ids stay apart.
+        kwargs.setdefault("auto_id", "follow_up_%s")
+        super().__init__(*args, **kwargs)
+
+
+class FollowUpForwardForm(forms.Form):
+    """The recruiter forwards the question to the same hiring manager, perhaps reworded."""
+
+    message = forms.CharField(
+        label="What the hiring manager is asked",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The candidate's question; reword it if needed. The manager sees this. "
+        "Left empty, the question goes as the candidate asked it.",
+    )
+
+    def __init__(self, *args, follow_up: FollowUp, **kwargs):
+        kwargs.setdefault("auto_id", "forward_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["message"].initial = follow_up.question
+
+
+class FollowUpAnswerForm(forms.Form):
+    """The answer the candidate will read: the recruiter's own, or their review of the manager's reply.
+
+    The legal-safety check's terms run on it as on released feedback (safety.py): words it finds
+    must be edited away or sent anyway with a reason, and new words need a new decision.
+    """
+
+    answer = forms.CharField(
+        label="Answer for the candidate",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write the answer the candidate will read."},
+    )
+
+    def __init__(self, *args, follow_up: FollowUp, terms: list[str], **kwargs):
+        kwargs.setdefault("auto_id", "follow_up_%s")
+        super().__init__(*args, **kwargs)
+        if follow_up.state == FollowUp.State.REPLIED and not follow_up.reply_declined:
+            self.fields["answer"].initial = follow_up.reply
+        # Only terms: an answer to one question has no rating to be unactionable against. The
+        # check names its one place "Summary"; here (and on the timeline) it is this answer.
+        flags = safety.check_feedback(summary=self["answer"].value() or "", answers={}, terms=terms)
+        self.flag = replace(flags[0], place="Follow-up answer") if flags else None
+        self.stale = False
+        if self.flag:
+            self.fields["ack"] = forms.BooleanField(
+                label=f"Send anyway ({self.flag.kind.label})", required=False
+            )
+            self.fields["reason"] = forms.CharField(
+                label="Why it is fine to send",
+                required=False,
+                max_length=500,
+                help_text="Required when you send anyway. Recruiters see it on the timeline; "
+                "the candidate never does.",
+            )
+            # Ticked for other words than the check finds now: that needs a fresh look.
+            if self.is_bound and self.data.get("ack") and self.data.get("seen") != self.flag.signature:
+                self.stale = True
+                self.data = self.data.copy()
+                self.data.pop("ack", None)
+
+    def clean(self):
+        data = super().clean()
+        if not self.flag:
+            return data
+        if self.stale:
+            self.add_error(
+                "answer",
+                "The check found other words since you ticked “Send anyway”: "
+                "look at them, then tick it again.",
+            )
+        elif not data.get("ack"):
+            self.add_error("answer", "Edit this text, or tick “Send anyway” below and say why.")
+        elif not data.get("reason", "").strip() and "reason" not in self.errors:
+            self.add_error("reason", "Say why this can be sent as it is.")
+        return data
+
+    def answer_field(self) -> forms.BoundField:
+        """The answer's field for the template; screen readers hear the flag with it, as its errors."""
+        field = self["answer"]
+        if self.flag:
+            described = [f"{field.auto_id}_error"] if field.errors else []
+            field.field.widget.attrs["aria-describedby"] = " ".join([*described, "flag-follow-up"])
+        return field
+
+    def acknowledged(self) -> list[safety.Acknowledged]:
+        """The flag sent anyway, with its reason (after validation)."""
+        if not self.flag:
+            return []
+        return [safety.Acknowledged(self.flag, self.cleaned_data["reason"].strip())]
+
+
+class ManagerFollowUpForm(forms.Form):
+    """The hiring manager's reply to the follow-up question: one text box."""
+
+    reply = forms.CharField(
+        label="Your answer",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a few lines — or decline below if you cannot add more."},
+    )
+
+
+class ManagerFollowUpDeclineForm(ManagerDeclineForm):
+    """Declining the follow-up in one step; the recruiter then answers the candidate."""
+
+    REASONS = [("nothing_to_add", "I have nothing to add to my feedback"), *ManagerDeclineForm.REASONS]
+    reason = forms.ChoiceField(label="Reason", choices=REASONS, initial="nothing_to_add")

@@ -63,6 +63,10 @@ class FeedbackRequestQuerySet(models.QuerySet):
     def for_candidate(self, user) -> "FeedbackRequestQuerySet":
         return self.filter(candidate=user)
 
+    def without_open_follow_up(self) -> "FeedbackRequestQuerySet":
+        """Requests whose conversation is over: no follow-up question, or one that is answered."""
+        return self.exclude(follow_up__state__in=FollowUp.OPEN_STATES)
+
     def for_dashboard(self) -> "FeedbackRequestQuerySet":
         """The triage queue: what each row shows, in one query, oldest first.
 
@@ -74,13 +78,14 @@ class FeedbackRequestQuerySet(models.QuerySet):
         """Ended requests, not on legal hold and not yet anonymised, that ended by `cutoff`.
 
         Ended states only move on to closed, so state_changed_at is when the request ended.
+        A released request whose follow-up question is still open is not over yet: skipped.
         """
         return self.filter(
             state__in=FeedbackRequest.ENDED_STATES,
             legal_hold=False,
             anonymised_at__isnull=True,
             state_changed_at__lte=cutoff,
-        )
+        ).without_open_follow_up()
 
     def state_counts(self) -> dict[str, int]:
         """How many requests are in each state, in one aggregate query.
@@ -192,6 +197,13 @@ class FeedbackRequest(models.Model):
             if a in Area.values and r in Rating.values
         ]
 
+    def get_follow_up(self) -> "FollowUp | None":
+        """The follow-up question, if one was asked; no query when select_related("follow_up") read it."""
+        try:
+            return self.follow_up
+        except FollowUp.DoesNotExist:
+            return None
+
 
 # The request's life, in one table: action → (states it may start from, state it leads to).
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -221,7 +233,11 @@ class RoutingQuerySet(models.QuerySet):
 
 
 class Routing(models.Model):
-    """A request sent to one hiring manager. It owns the expiry of all its links."""
+    """A request sent to one hiring manager. It owns the expiry of all its links.
+
+    A routing with `follow_up` set asks the manager the candidate's follow-up question
+    instead (DESIGN §4): the same links, expiry and revocation, its own pages.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     feedback_request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="routings")
@@ -238,6 +254,14 @@ class Routing(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    follow_up = models.ForeignKey(
+        "FollowUp",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routings",
+        help_text="Set when this routing forwards the follow-up question, not the request.",
+    )
 
     objects = RoutingQuerySet.as_manager()
 
@@ -340,6 +364,113 @@ class AreaAnswer(models.Model):
         return Area.values.index(self.area)
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        return self.filter(state__in=FollowUp.OPEN_STATES)
+
+    def for_digest(self, recruiter) -> "FollowUpQuerySet":
+        """A recruiter's open follow-ups, oldest first, with what the digest names (follow_up_open_idx)."""
+        return (
+            self.open()
+            .filter(feedback_request__application__recruiter=recruiter)
+            .select_related("feedback_request__application__client")
+            .order_by("asked_at")
+        )
+
+
+class FollowUp(models.Model):
+    """The one follow-up question a candidate may ask after release (DESIGN §4), and its answer.
+
+    Its own small life, in FOLLOW_UP_TRANSITIONS: asked → forwarded (to the hiring manager whose
+    feedback was released, through a Routing of its own) → replied (the manager's reply, or
+    decline, waits for the recruiter's review) → answered (released to the candidate). The
+    recruiter may also answer it straight from asked or forwarded. As with FeedbackResponse,
+    the manager's original reply stays unchanged beside the released answer.
+    """
+
+    class State(models.TextChoices):
+        ASKED = "asked", "Asked"
+        FORWARDED = "forwarded", "Forwarded to the hiring manager"
+        REPLIED = "replied", "Reply received, awaiting review"
+        ANSWERED = "answered", "Answered"
+
+    class Source(models.TextChoices):
+        """Whose answer the candidate reads; never the manager's name (DESIGN §2)."""
+
+        RECRUITER = "recruiter", "Your recruiter"
+        INTERVIEW_TEAM = "interview_team", "The interview team"
+
+    OPEN_STATES = (State.ASKED, State.FORWARDED, State.REPLIED)
+    QUESTION_MAX_LENGTH = 1000
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    feedback_request = models.OneToOneField(
+        FeedbackRequest, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ASKED)
+    question = models.TextField(help_text="The candidate's question, as they asked it.")
+    asked_at = models.DateTimeField(default=timezone.now)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    reply = models.TextField(
+        blank=True, help_text="The hiring manager's reply or reason to decline: the original."
+    )
+    reply_declined = models.BooleanField(default=False)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_via = models.ForeignKey(
+        Routing,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The link the hiring manager replied through: who replied.",
+    )
+    answer = models.TextField(blank=True, help_text="What the candidate reads, as the recruiter released it.")
+    answer_source = models.CharField(max_length=20, choices=Source.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The recruiter who released the answer.",
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asked_at"]
+        indexes = [
+            # The recruiters' digest (FollowUpQuerySet.for_digest) lists the open follow-ups oldest
+            # first; few are open at once, so the partial index stays small as answers pile up.
+            models.Index(
+                fields=["asked_at"],
+                condition=Q(state__in=["asked", "forwarded", "replied"]),
+                name="follow_up_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up on {self.feedback_request_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+# The follow-up's life: action → (states it may start from, state it leads to).
+FOLLOW_UP_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    # Forwarding again sends a fresh link (the old one is revoked), e.g. after it expired.
+    "forward": (frozenset({"asked", "forwarded"}), "forwarded"),
+    "reply": (frozenset({"forwarded"}), "replied"),
+    "answer": (frozenset({"asked", "forwarded", "replied"}), "answered"),
+}
+
+
+def can_follow_up(action: str, state: str) -> bool:
+    return state in FOLLOW_UP_TRANSITIONS[action][0]
+
+
 class Event(models.Model):
     """The append-only timeline of a request: every state change, e-mail and note."""
 
@@ -357,6 +488,10 @@ class Event(models.Model):
         EMAIL_SENT = "email_sent", "E-mail sent"
         EMAIL_FAILED = "email_failed", "E-mail failed"
         NOTE = "note", "Note"
+        FOLLOW_UP_ASKED = "follow_up_asked", "Follow-up question asked"
+        FOLLOW_UP_FORWARDED = "follow_up_forwarded", "Follow-up sent to the hiring manager"
+        FOLLOW_UP_REPLIED = "follow_up_replied", "Follow-up reply received"
+        FOLLOW_UP_ANSWERED = "follow_up_answered", "Follow-up question answered"
 
     feedback_request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
-from .models import Event, FeedbackRequest, RecruiterDigest, Reminder, Routing
+from .models import Event, FeedbackRequest, FollowUp, RecruiterDigest, Reminder, Routing
 
 
 def due_step(routing: Routing, days: list[int], now: datetime) -> int:
@@ -79,13 +79,14 @@ class Digest:
     untriaged: list[FeedbackRequest] = field(default_factory=list)
     to_release: list[FeedbackRequest] = field(default_factory=list)
     expired: list[FeedbackRequest] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.untriaged or self.to_release or self.expired)
+        return bool(self.untriaged or self.to_release or self.expired or self.follow_ups)
 
 
 def digest_for(recruiter: User, *, now: datetime, portal: PortalSettings | None = None) -> Digest:
-    """The recruiter's requests past the triage SLA, answers to release, and expired links."""
+    """The recruiter's requests past the triage SLA, answers to release, expired links and open follow-ups."""
     portal = portal or PortalSettings.load()
     today = now.astimezone(portal.zone).date()
     mine = (
@@ -109,6 +110,8 @@ def digest_for(recruiter: User, *, now: datetime, portal: PortalSettings | None 
             digest.to_release.append(fr)
         else:
             digest.expired.append(fr)
+    # Every open follow-up, from the day it is asked: one question, and the candidate is waiting.
+    digest.follow_ups = list(FollowUp.objects.for_digest(recruiter))
     return digest
 
 

@@ -5,12 +5,14 @@ withdrawn or closed) for PortalSettings.retention_months, counted from when it e
 (state_changed_at; ended states only move on to closed), not from when it was asked. A
 request that took months to answer, or whose released feedback the candidate read a month
 later, still keeps its full period after the business with it is over. An open request is
-never anonymised, however old. A retention period of 0 months turns the sweep off rather
+never anonymised, however old; nor is a released one whose follow-up question is still open
+(the conversation is not over). A retention period of 0 months turns the sweep off rather
 than anonymising everything that has ended on its next run.
 
-What goes: the candidate's name and e-mail on the application, their questions, every
-free-text answer (summaries, comments, decline reasons, the released versions), the
-message forwarded to the manager, the timeline's messages and the subjects and addresses
+What goes: the candidate's name and e-mail on the application, their questions (the
+follow-up question too), every free-text answer (summaries, comments, decline reasons, the
+follow-up's reply and answer, the released versions), the messages forwarded to the
+manager, the timeline's messages and the subjects and addresses
 of the e-mails about the request. What stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
 holds ratings only). The candidate's account is not touched: that is theirs to delete.
@@ -30,7 +32,7 @@ from django.db.models import Q
 from candidates.models import Application
 from feedback_portal.models import OutboundEmail, PortalSettings, User
 
-from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
+from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, FollowUp, Routing
 
 ANONYMISED_NAME = "Anonymised candidate"
 # Addresses in the e-mail log need not be unique; the application's is (see below).
@@ -77,15 +79,20 @@ def anonymise_due_requests(*, now: datetime) -> int:
 def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bool:
     """Blank the personal data of one ended request (and its application, once nothing newer needs it).
 
-    False when someone else did it first, or the request is on legal hold or open again.
+    False when someone else did it first, or the request is on legal hold, open again or has
+    an open follow-up question.
     """
     # The claim, with the same conditions as the sweep's query, read again under the row's lock.
-    claimed = FeedbackRequest.objects.filter(
-        pk=feedback_request.pk,
-        anonymised_at__isnull=True,
-        legal_hold=False,
-        state__in=FeedbackRequest.ENDED_STATES,
-    ).update(anonymised_at=now, questions="")
+    claimed = (
+        FeedbackRequest.objects.filter(
+            pk=feedback_request.pk,
+            anonymised_at__isnull=True,
+            legal_hold=False,
+            state__in=FeedbackRequest.ENDED_STATES,
+        )
+        .without_open_follow_up()
+        .update(anonymised_at=now, questions="")
+    )
     if not claimed:
         return False
     application = feedback_request.application
@@ -97,6 +104,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     AreaAnswer.objects.filter(response__feedback_request=feedback_request).update(
         comment="", released_comment=""
     )
+    FollowUp.objects.filter(feedback_request=feedback_request).update(question="", reply="", answer="")
     # The timeline is append-only for everything else; retention is the one writer that
     # blanks what was said, keeping what happened, when, and who acted.
     Event.objects.filter(feedback_request=feedback_request).update(message="")

@@ -25,6 +25,8 @@ def find_routing(raw: str) -> Routing | None:
         return None
     # Opening a link changes nothing (mail scanners open links too): a read only.
     token = (
-        LinkToken.objects.select_related("routing__feedback_request").filter(token_hash=digest(raw)).first()
+        LinkToken.objects.select_related("routing__feedback_request", "routing__follow_up")
+        .filter(token_hash=digest(raw))
+        .first()
     )
     return token.routing if token else None

@@ -31,12 +31,26 @@ from .forms import (
     DeclineRequestForm,
     ExtendForm,
     FeedbackRequestForm,
+    FollowUpAnswerForm,
+    FollowUpForwardForm,
+    FollowUpQuestionForm,
     ManagerDeclineForm,
+    ManagerFollowUpDeclineForm,
+    ManagerFollowUpForm,
     ManagerResponseForm,
     ReleaseForm,
     RouteForm,
 )
-from .models import FeedbackRequest, FeedbackResponse, NextStep, Rating, Routing, can
+from .models import (
+    FeedbackRequest,
+    FeedbackResponse,
+    FollowUp,
+    NextStep,
+    Rating,
+    Routing,
+    can,
+    can_follow_up,
+)
 
 # --- Access: one helper per object kind --------------------------------------------
 
@@ -51,7 +65,7 @@ def candidate_application(request: HttpRequest, application_uuid: UUID) -> Appli
 def candidate_request(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
     """One of the signed-in candidate's own feedback requests, or 404."""
     return get_object_or_404(
-        FeedbackRequest.objects.select_related("application__client"),
+        FeedbackRequest.objects.select_related("application__client", "follow_up"),
         uuid=request_uuid,
         candidate=request.user,
     )
@@ -62,9 +76,19 @@ def recruiter_request(request: HttpRequest, request_uuid: UUID) -> FeedbackReque
     if not request.user.is_recruiter:
         raise Http404
     return get_object_or_404(
-        FeedbackRequest.objects.select_related("application__client", "application__recruiter", "candidate"),
+        FeedbackRequest.objects.select_related(
+            "application__client", "application__recruiter", "candidate", "follow_up"
+        ),
         uuid=request_uuid,
     )
+
+
+def request_follow_up(feedback_request: FeedbackRequest) -> FollowUp:
+    """The follow-up question of a request the caller may already see, or 404 when none was asked."""
+    follow_up = feedback_request.get_follow_up()
+    if follow_up is None:
+        raise Http404
+    return follow_up
 
 
 GRANTS_KEY = "respond_grants"
@@ -75,9 +99,19 @@ def granted_routing(request: HttpRequest, routing_uuid: UUID) -> Routing:
     if str(routing_uuid) not in request.session.get(GRANTS_KEY, []):
         raise Http404
     return get_object_or_404(
-        Routing.objects.select_related("feedback_request__application__client", "hiring_manager"),
+        Routing.objects.select_related(
+            "feedback_request__application__client", "hiring_manager", "follow_up"
+        ),
         uuid=routing_uuid,
     )
+
+
+def granted_follow_up_routing(request: HttpRequest, routing_uuid: UUID) -> Routing:
+    """A granted routing that forwards a follow-up question; the request's own routings are 404 here."""
+    routing = granted_routing(request, routing_uuid)
+    if routing.follow_up_id is None:
+        raise Http404
+    return routing
 
 
 # --- Candidate ----------------------------------------------------------------------
@@ -131,7 +165,10 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
 
 @require_GET
 def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = candidate_request(request, request_uuid)
+    return _candidate_page(request, candidate_request(request, request_uuid))
+
+
+def _candidate_page(request, feedback_request, *, follow_up_form=None, status=200) -> HttpResponse:
     events = feedback_request.events.filter(visible_to_candidate=True)
     released = None
     if feedback_request.state in (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED):
@@ -140,6 +177,8 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
         )
     if released is not None:
         _attach_next_steps(released)
+    is_released = feedback_request.state == FeedbackRequest.State.RELEASED
+    follow_up = feedback_request.get_follow_up()
     return render(
         request,
         "requests_app/candidate_request.html",
@@ -149,10 +188,17 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
             "events": events,
             "released": released,
             "can_withdraw": feedback_request.is_open,
+            "follow_up": follow_up,
+            # One question, asked while the feedback is released (DESIGN §4).
+            "follow_up_form": (follow_up_form or FollowUpQuestionForm())
+            if is_released and follow_up is None
+            else None,
+            # An open follow-up keeps the request open (services._refuse_while_follow_up_open).
             "acknowledge_form": AcknowledgeForm()
-            if feedback_request.state == FeedbackRequest.State.RELEASED
+            if is_released and not (follow_up and follow_up.is_open)
             else None,
         },
+        status=status,
     )
 
 
@@ -185,6 +231,25 @@ def acknowledge(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Thank you. This request is closed; your feedback stays here to read.")
+    return redirect("requests_app:candidate_request", feedback_request.uuid)
+
+
+@require_POST
+def ask_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = candidate_request(request, request_uuid)
+    form = FollowUpQuestionForm(request.POST)
+    if not form.is_valid():
+        return _candidate_page(request, feedback_request, follow_up_form=form, status=400)
+    try:
+        services.ask_follow_up(
+            feedback_request=feedback_request, candidate=request.user, question=form.cleaned_data["question"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Your question is on its way to your recruiter. We will e-mail you when it is answered."
+        )
     return redirect("requests_app:candidate_request", feedback_request.uuid)
 
 
@@ -231,11 +296,15 @@ def _dashboard_page(
     decline_form=None,
     extend_form=None,
     call_form=None,
+    forward_form=None,
+    follow_up_form=None,
     status=200,
 ):
     application = feedback_request.application
     client: Client = application.client
-    routing = feedback_request.routings.select_related("hiring_manager").first()
+    # Every routing in one query (a handful at most): the request's own latest, and the follow-up's.
+    routings = list(feedback_request.routings.select_related("hiring_manager"))
+    routing = next((r for r in routings if r.follow_up_id is None), None)
     # The release view has fetched the response already: a page keeps its fixed query count.
     response = response or _latest_response(feedback_request)
     state = feedback_request.state
@@ -276,9 +345,42 @@ def _dashboard_page(
             "decline_form": decline_form if can("decline", state) else None,
             "extend_form": (extend_form or ExtendForm()) if can_extend else None,
             "call_form": call_form if can("recruiter_answer", state) else None,
+            **_follow_up_panel(
+                feedback_request, routings, routing, forward_form=forward_form, answer_form=follow_up_form
+            ),
         },
         status=status,
     )
+
+
+def _follow_up_panel(feedback_request, routings, routing, *, forward_form=None, answer_form=None) -> dict:
+    """The recruiter's follow-up section: the question, its link, the reply, and what can be done now."""
+    follow_up = feedback_request.get_follow_up()
+    if follow_up is None:
+        return {"follow_up": None}
+    link = next((r for r in routings if r.follow_up_id == follow_up.pk), None)
+    # The follow-up goes where services._follow_up_manager sends it: the request's last routing.
+    manager = routing.hiring_manager if routing else None
+    can_forward = (
+        can_follow_up("forward", follow_up.state)
+        and manager is not None
+        and manager.is_active
+        # Forwarded already: offered again (a fresh link) only once the current link has closed.
+        and (link is None or not link.is_live())
+    )
+    can_answer = can_follow_up("answer", follow_up.state)
+    return {
+        "follow_up": follow_up,
+        "follow_up_link": link,
+        "follow_up_manager": manager,
+        "forward_form": (forward_form or FollowUpForwardForm(follow_up=follow_up)) if can_forward else None,
+        "follow_up_form": (answer_form or _follow_up_answer_form(follow_up)) if can_answer else None,
+    }
+
+
+def _follow_up_answer_form(follow_up: FollowUp, data=None) -> FollowUpAnswerForm:
+    """The answer form, with the legal-safety check's terms (cached with the portal settings)."""
+    return FollowUpAnswerForm(data, follow_up=follow_up, terms=safety.portal_terms())
 
 
 def _release_form(feedback_request: FeedbackRequest, response: FeedbackResponse, data=None) -> ReleaseForm:
@@ -421,6 +523,54 @@ def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     return redirect("requests_app:dashboard_request", feedback_request.uuid)
 
 
+@require_POST
+def forward_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    follow_up = request_follow_up(feedback_request)
+    form = FollowUpForwardForm(request.POST, follow_up=follow_up)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, forward_form=form, status=400)
+    try:
+        routing = services.forward_follow_up(
+            follow_up=follow_up, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        manager = routing.hiring_manager
+        messages.success(
+            request, f"Forwarded to {manager.name}. They will get an e-mail with a personal link."
+        )
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def answer_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    follow_up = request_follow_up(feedback_request)
+    form = _follow_up_answer_form(follow_up, request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, follow_up_form=form, status=400)
+    try:
+        services.answer_follow_up(
+            follow_up=follow_up,
+            actor=request.user,
+            answer=form.cleaned_data["answer"],
+            seen_state=request.POST.get("seen_state", ""),
+            acknowledged_flags=form.acknowledged(),
+        )
+    except services.TransitionNotAllowed as exc:
+        fresh = recruiter_request(request, request_uuid)
+        if can_follow_up("answer", request_follow_up(fresh).state):
+            # The manager replied meanwhile: show the reply beside what was typed, nothing lost.
+            form.add_error(None, str(exc))
+            return _dashboard_page(request, fresh, follow_up_form=form, status=409)
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Sent. The candidate has been e-mailed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
 # --- Hiring manager, by e-mailed link --------------------------------------------------
 
 FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop looking
@@ -472,6 +622,15 @@ def _answerable(routing: Routing) -> bool:
     return routing.is_live() and routing.feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
 
 
+def _follow_up_answerable(routing: Routing) -> bool:
+    return routing.is_live() and routing.follow_up.state == FollowUp.State.FORWARDED
+
+
+def _follow_up_thanks_visible(routing: Routing) -> bool:
+    """After replying, the manager may look again until the recruiter sends the answer (which revokes it)."""
+    return routing.is_live() and routing.follow_up.state == FollowUp.State.REPLIED
+
+
 def _thank_you_visible(routing: Routing) -> bool:
     """After answering, the manager may look again until the recruiter releases or ends it.
 
@@ -499,12 +658,18 @@ def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
         except ValueError:  # the window ran out between add() and incr(): start a new one
             cache.set(key, 1, FAILED_LINK_WINDOW)
         return _link_unknown(request)
-    if not (_answerable(routing) or _thank_you_visible(routing)):
+    if routing.follow_up_id is None:
+        is_open = _answerable(routing) or _thank_you_visible(routing)
+        page = "requests_app:respond_answer"
+    else:  # a link to the candidate's follow-up question (DESIGN §4)
+        is_open = _follow_up_answerable(routing) or _follow_up_thanks_visible(routing)
+        page = "requests_app:respond_follow_up"
+    if not is_open:
         return _link_closed(request)
     grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
     request.session.cycle_key()
     request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
-    return redirect("requests_app:respond_answer", routing.uuid)
+    return redirect(page, routing.uuid)
 
 
 def _manager_form(routing: Routing, data=None) -> ManagerResponseForm:
@@ -577,3 +742,64 @@ def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     except services.TransitionNotAllowed:
         return _link_closed(request)
     return redirect("requests_app:respond_answer", routing.uuid)
+
+
+def _follow_up_page(request, routing, *, form=None, decline_form=None, status=200) -> HttpResponse:
+    """The question, beside the feedback this manager gave (their own words, not the released edit)."""
+    feedback_request = routing.feedback_request
+    response = (
+        feedback_request.responses.filter(released_at__isnull=False).prefetch_related("answers").first()
+    )
+    return render(
+        request,
+        "requests_app/respond_follow_up.html",
+        {
+            "routing": routing,
+            "application": feedback_request.application,
+            "client": feedback_request.application.client,
+            "response": response,
+            "form": form or ManagerFollowUpForm(),
+            "decline_form": decline_form or ManagerFollowUpDeclineForm(),
+        },
+        status=status,
+    )
+
+
+@answer_page
+@require_http_methods(["GET", "POST"])
+def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_follow_up_routing(request, routing_uuid)
+    if request.method == "GET" and _follow_up_thanks_visible(routing):
+        return render(
+            request,
+            "requests_app/respond_follow_up_thanks.html",
+            {"routing": routing, "follow_up": routing.follow_up},
+        )
+    if not _follow_up_answerable(routing):
+        return _link_closed(request)
+    if request.method == "GET":
+        return _follow_up_page(request, routing)
+    form = ManagerFollowUpForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_page(request, routing, form=form, status=400)
+    try:
+        services.reply_to_follow_up(routing=routing, reply=form.cleaned_data["reply"])
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_follow_up", routing.uuid)
+
+
+@answer_page
+@require_POST
+def respond_follow_up_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_follow_up_routing(request, routing_uuid)
+    if not _follow_up_answerable(routing):
+        return _link_closed(request)
+    form = ManagerFollowUpDeclineForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_page(request, routing, decline_form=form, status=400)
+    try:
+        services.decline_follow_up(routing=routing, reason=form.reason_text())
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_follow_up", routing.uuid)

@@ -181,3 +181,52 @@ def test_the_export_takes_a_fixed_number_of_queries(
     assert page.status_code == 200
     assert len(data["applications"]) == rows
     assert all(a["feedback_requests"][0]["feedback"]["summary"] == "Thanks." for a in data["applications"])
+
+
+FOLLOW_UP_REPLY = "Manager's own reply: dbt, which Dana's team runs."
+FOLLOW_UP_ANSWER = "dbt: the team uses it, and its docs teach good modelling."
+
+
+@pytest.fixture
+def followed_up(released):
+    """The candidate followed up; the manager replied; the recruiter sent an edited answer."""
+    recruiter = released.application.recruiter
+    follow_up = services.ask_follow_up(
+        feedback_request=released, candidate=released.candidate, question="Which tool should I learn first?"
+    )
+    routing = services.forward_follow_up(follow_up=follow_up, actor=recruiter)
+    services.reply_to_follow_up(routing=routing, reply=FOLLOW_UP_REPLY)
+    services.answer_follow_up(follow_up=follow_up, actor=recruiter, answer=FOLLOW_UP_ANSWER)
+    return released
+
+
+def test_the_export_holds_the_follow_up_question_and_the_answer_sent(candidate_client, followed_up):
+    page, data = download(candidate_client)
+
+    [request] = data["applications"][0]["feedback_requests"]
+    follow_up = request["follow_up"]
+    assert follow_up["question"] == "Which tool should I learn first?"
+    assert follow_up["state"] == "Answered"
+    assert follow_up["answer"]["text"] == FOLLOW_UP_ANSWER
+    assert follow_up["answer"]["from"] == f"The interview team at {followed_up.application.client.name}"
+    body = page.content.decode()
+    for secret in (MANAGER, FOLLOW_UP_REPLY, "Dana"):
+        assert secret not in body
+    messages = [event["message"] for event in request["timeline"]]
+    assert "You asked a follow-up question." in messages
+    assert "Your follow-up question has been answered." in messages
+
+
+def test_a_waiting_follow_up_shows_the_question_only(candidate_client, released):
+    follow_up = services.ask_follow_up(
+        feedback_request=released, candidate=released.candidate, question="Which tool should I learn first?"
+    )
+    routing = services.forward_follow_up(follow_up=follow_up, actor=released.application.recruiter)
+    services.reply_to_follow_up(routing=routing, reply=FOLLOW_UP_REPLY)
+
+    page, data = download(candidate_client)
+
+    follow_up = data["applications"][0]["feedback_requests"][0]["follow_up"]
+    assert follow_up["state"] == "Waiting for an answer"
+    assert follow_up["answer"] is None
+    assert FOLLOW_UP_REPLY not in page.content.decode()

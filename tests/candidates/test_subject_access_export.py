@@ -128,3 +128,41 @@ def test_one_candidate_per_export(admin_client, candidate, candidate_factory, re
     messages = admin_client.get(page["Location"]).content.decode()
     assert "Choose exactly one candidate to export." in messages
     assert not Event.objects.filter(message__startswith="Subject-access").exists()
+
+
+def test_the_export_holds_the_follow_up_with_the_managers_original_reply(admin_client, candidate, answered):
+    feedback_request = answered[0]
+    recruiter = feedback_request.application.recruiter
+    services.release_response(
+        response=feedback_request.responses.get(), actor=recruiter, released_summary="", released_comments={}
+    )
+    follow_up = services.ask_follow_up(
+        feedback_request=feedback_request, candidate=candidate, question="Which tool first?"
+    )
+    routing = services.forward_follow_up(
+        follow_up=follow_up, actor=recruiter, message="Reworded: which tool?"
+    )
+    services.reply_to_follow_up(routing=routing, reply="Original reply: dbt.")
+    services.answer_follow_up(follow_up=follow_up, actor=recruiter, answer="Edited answer: dbt.")
+
+    data = json.loads(export(admin_client, candidate).content)
+
+    request = next(a for a in data["applications"] if a["role"] == "Data Analyst")["feedback_requests"][0]
+    assert request["follow_up"] == {
+        "question": "Which tool first?",
+        "asked_at": request["follow_up"]["asked_at"],
+        "state": "Answered",
+        "state_changed_at": request["follow_up"]["state_changed_at"],
+        "reply": "Original reply: dbt.",
+        "reply_declined": False,
+        "replied_at": request["follow_up"]["replied_at"],
+        "replied_by": MANAGER,
+        "answer": "Edited answer: dbt.",
+        "answer_from": "The interview team",
+        "answered_at": request["follow_up"]["answered_at"],
+        "answered_by": recruiter.name,
+    }
+    forwarded = [r for r in request["routings"] if r["about"] == "the follow-up question"]
+    assert [(r["hiring_manager"], r["message"]) for r in forwarded] == [(MANAGER, "Reworded: which tool?")]
+    withdrawn = next(a for a in data["applications"] if a["role"] == "BI Developer")["feedback_requests"][0]
+    assert withdrawn["follow_up"] is None

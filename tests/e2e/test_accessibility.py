@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from candidates.models import Application, Client
 from requests_app import services, tokens
-from requests_app.models import Area, FeedbackRequest, NextStep, Rating
+from requests_app.models import Area, FeedbackRequest, FollowUp, NextStep, Rating
 
 pytestmark = [
     pytest.mark.browser,
@@ -269,6 +269,23 @@ def test_candidate_pages_meet_wcag_21_aa(
     ).to_be_visible()
     audit.check(page, "request with released feedback")
 
+    # The one follow-up question (DESIGN §4): asked with a mistake, asked, answered.
+    page.get_by_role("button", name="Send my question").click()
+    expect(page.get_by_text("Write your question before sending it.")).to_be_visible()
+    audit.check(page, "request, asking a follow-up question, with errors")
+    page.get_by_label("Your follow-up question").fill("Which modelling tool should I learn first?")
+    page.get_by_role("button", name="Send my question").click()
+    expect(page.get_by_role("heading", name="Your follow-up question")).to_be_visible()
+    audit.check(page, "request, follow-up question asked")
+    services.answer_follow_up(
+        follow_up=FollowUp.objects.get(feedback_request=released),
+        actor=released.application.recruiter,
+        answer="Start with dbt: most teams at our clients use it.",
+    )
+    page.reload()
+    expect(page.get_by_role("heading", name="Answer from your recruiter")).to_be_visible()
+    audit.check(page, "request, follow-up question answered")
+
     page.goto(f"{live_server.url}/accounts/email/")
     audit.check(page, "account: e-mail addresses")
     page.goto(f"{live_server.url}/accounts/password/change/")
@@ -319,6 +336,32 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     expect(page.get_by_text("Extend by at least 1 day.")).to_be_visible()
     audit.check(page, "request, expired, with errors")
 
+    # A follow-up question: to forward or answer, then a flagged reply to review.
+    followed_up = make_request(FeedbackRequest.State.RELEASED)
+    follow_up = services.ask_follow_up(
+        feedback_request=followed_up,
+        candidate=followed_up.candidate,
+        question="Which modelling tool should I learn first?",
+    )
+    page.goto(f"{live_server.url}/dashboard/requests/{followed_up.uuid}/")
+    expect(page.get_by_role("heading", name="Forward to the hiring manager")).to_be_visible()
+    audit.check(page, "request, follow-up question asked")
+    page.get_by_role("button", name="Send the answer to the candidate").click()
+    expect(page.get_by_text("Write the answer the candidate will read.")).to_be_visible()
+    audit.check(page, "request, follow-up answer with errors")
+    page.get_by_role("button", name="Forward to Morgan Blackwood").click()
+    expect(page.get_by_text("Forwarded to Morgan Blackwood.")).to_be_visible()
+    audit.check(page, "request, follow-up question forwarded")
+    services.reply_to_follow_up(
+        routing=follow_up.routings.get(), reply="We wanted someone for a young team who knows dbt."
+    )
+    page.reload()
+    expect(page.get_by_role("heading", name="Review and send the reply")).to_be_visible()
+    audit.check(page, "request, follow-up reply flagged by the legal-safety check")
+    page.get_by_role("button", name="Send the answer to the candidate").click()
+    expect(page.get_by_text("Edit this text, or tick “Send anyway” below and say why.")).to_be_visible()
+    audit.check(page, "request, follow-up reply flagged, with errors")
+
     page.goto(f"{live_server.url}/dashboard/applications/new/")
     audit.check(page, "add an application")
     page.get_by_role("button", name="Add the application").click()
@@ -357,6 +400,33 @@ def test_hiring_manager_pages_meet_wcag_21_aa(live_server, new_context, audit, m
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     audit.check(page, "manager's thank-you page")
+
+    audit.assert_clean()
+
+
+def test_hiring_manager_follow_up_pages_meet_wcag_21_aa(live_server, new_context, audit, make_request):
+    feedback_request = make_request(FeedbackRequest.State.RELEASED)
+    follow_up = services.ask_follow_up(
+        feedback_request=feedback_request,
+        candidate=feedback_request.candidate,
+        question="Which modelling tool should I learn first?",
+    )
+    routing = services.forward_follow_up(follow_up=follow_up, actor=feedback_request.application.recruiter)
+    page = new_context().new_page()
+
+    page.goto(f"{live_server.url}/respond/{tokens.mint(routing)}/")
+    candidate_name = feedback_request.application.candidate_name
+    expect(page.get_by_role("heading", name=f"A follow-up question from {candidate_name}")).to_be_visible()
+    audit.check(page, "manager's follow-up page")
+
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_text("Write a few lines — or decline below if you cannot add more.")).to_be_visible()
+    audit.check(page, "manager's follow-up page, with errors")
+
+    page.get_by_label("Your answer").fill("dbt: it is what our team uses every day.")
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    audit.check(page, "manager's follow-up thank-you page")
 
     audit.assert_clean()
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from feedback_portal.models import PortalSettings
 from requests_app import reminders
-from requests_app.models import FeedbackRequest, RecruiterDigest
+from requests_app.models import FeedbackRequest, FollowUp, RecruiterDigest
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,49 @@ def test_candidates_get_no_digest(candidate_factory, ask, recruiter, django_capt
     run(at(5), django_capture_on_commit_callbacks)
 
     assert [m.to for m in mail.outbox] == [[recruiter.email]]
+
+
+def test_open_follow_up_questions_are_in_the_digest(recruiter, ask, django_capture_on_commit_callbacks):
+    released = FeedbackRequest.State.RELEASED
+    for name, state in [
+        ("Fay Asked", FollowUp.State.ASKED),
+        ("Gus Forwarded", FollowUp.State.FORWARDED),
+        ("Hal Replied", FollowUp.State.REPLIED),
+        ("Ivy Answered", FollowUp.State.ANSWERED),
+    ]:
+        FollowUp.objects.create(
+            feedback_request=ask(name, created_at=at(2), state=released), question="Why?", state=state
+        )
+
+    # From the day it is asked: the candidate is waiting.
+    assert run(at(3), django_capture_on_commit_callbacks) == 1
+
+    [digest] = mail.outbox
+    assert "0 to triage, 0 to release, 0 expired, 3 follow-ups" in digest.subject
+    assert "Open follow-up questions" in digest.body
+    assert "Fay Asked" in digest.body
+    assert "Gus Forwarded — Data Analyst" in digest.body
+    assert "(forwarded to the hiring manager, asked" in digest.body
+    assert "(reply received, awaiting review, asked" in digest.body
+    assert "Ivy Answered" not in digest.body
+    html = digest.alternatives[0][0]
+    assert "Open follow-up questions" in html
+    assert "Hal Replied" in html
+
+
+def test_the_digest_finds_its_follow_ups_in_one_query(recruiter, ask, django_assert_num_queries):
+    for name in ("Fay Asked", "Gus Asked"):
+        FollowUp.objects.create(
+            feedback_request=ask(name, created_at=at(2), state=FeedbackRequest.State.RELEASED),
+            question="Why?",
+        )
+    portal = PortalSettings.load()
+
+    # 1. the recruiter's requests waiting for triage, release or a new link
+    # 2. their open follow-up questions, with request, application and client
+    with django_assert_num_queries(2):
+        digest = reminders.digest_for(recruiter, now=at(3), portal=portal)
+    assert [f.feedback_request.application.candidate_name for f in digest.follow_ups] == [
+        "Fay Asked",
+        "Gus Asked",
+    ]

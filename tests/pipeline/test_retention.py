@@ -12,7 +12,16 @@ from django.test import Client
 from candidates.models import Application
 from feedback_portal.models import OutboundEmail, PortalSettings, User
 from requests_app import retention, services, tasks
-from requests_app.models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating, Routing
+from requests_app.models import (
+    Area,
+    AreaAnswer,
+    Event,
+    FeedbackRequest,
+    FeedbackResponse,
+    FollowUp,
+    Rating,
+    Routing,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +312,78 @@ def test_the_beat_task_anonymises_with_its_own_clock(ended):
     assert FeedbackRequest.objects.get(pk=ended.pk).anonymised_at is not None
     entry = settings.CELERY_BEAT_SCHEDULE["anonymise-due-requests"]
     assert entry["task"] == "requests_app.tasks.anonymise_due_requests"
+
+
+# --- The follow-up question ------------------------------------------------------------------
+
+FOLLOW_UP_QUESTION = "Would a zeppelin-marmalade side project count as modelling?"
+FOLLOW_UP_REPLY = "Yes: the obsidian-walrus dataset would show it best."
+FOLLOW_UP_ANSWER = "Yes, and the lanthanum-heron data would be a good start."
+
+
+@pytest.fixture
+def released(answered, time_machine, django_capture_on_commit_callbacks):
+    """Released by the recruiter five days after it was asked; not closed."""
+    time_machine.move_to(ASKED_AT + timedelta(days=5), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_response(
+            response=answered.responses.get(),
+            actor=answered.application.recruiter,
+            released_summary=f"Released: {SUMMARY}",
+            released_comments={Area.EXPERIENCE: f"Released: {COMMENT}"},
+        )
+    return FeedbackRequest.objects.get(pk=answered.pk)
+
+
+@pytest.fixture
+def followed_up(released, time_machine, django_capture_on_commit_callbacks):
+    """The candidate follows up; the manager replies; the recruiter sends an answer; it is read."""
+    recruiter = released.application.recruiter
+    time_machine.move_to(ASKED_AT + timedelta(days=6), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up = services.ask_follow_up(
+            feedback_request=released, candidate=released.candidate, question=FOLLOW_UP_QUESTION
+        )
+        routing = services.forward_follow_up(
+            follow_up=follow_up, actor=recruiter, message=f"{NAME} asks: {FOLLOW_UP_QUESTION}"
+        )
+        services.reply_to_follow_up(routing=routing, reply=FOLLOW_UP_REPLY)
+        services.answer_follow_up(follow_up=follow_up, actor=recruiter, answer=FOLLOW_UP_ANSWER)
+    time_machine.move_to(ENDED_AT, tick=False)
+    services.acknowledge_feedback(feedback_request=released, candidate=released.candidate)
+    return FeedbackRequest.objects.get(pk=released.pk)
+
+
+def test_the_follow_up_questions_reply_and_answer_are_blanked(followed_up):
+    before = whole_database_except_accounts()
+    for needle in ("zeppelin", "obsidian", "lanthanum"):
+        assert needle in before
+
+    assert sweep(DUE_AT) == 1
+
+    after = whole_database_except_accounts()
+    for needle in ("zeppelin", "obsidian", "lanthanum", NAME):
+        assert needle not in after
+    follow_up = FollowUp.objects.get(feedback_request=followed_up)
+    assert (follow_up.question, follow_up.reply, follow_up.answer) == ("", "", "")
+    # What happened and when stays.
+    assert follow_up.state == FollowUp.State.ANSWERED
+    assert follow_up.answer_source == FollowUp.Source.INTERVIEW_TEAM
+    assert follow_up.answered_at is not None
+    assert set(Routing.objects.filter(feedback_request=followed_up).values_list("message", flat=True)) == {""}
+
+
+def test_a_request_with_an_open_follow_up_is_not_anonymised(released, time_machine):
+    time_machine.move_to(ASKED_AT + timedelta(days=6), tick=False)
+    follow_up = services.ask_follow_up(
+        feedback_request=released, candidate=released.candidate, question=FOLLOW_UP_QUESTION
+    )
+
+    assert sweep(ASKED_AT + timedelta(days=3650)) == 0
+    assert retention.anonymise_request(feedback_request=released, now=DUE_AT) is False
+    assert FollowUp.objects.get().question == FOLLOW_UP_QUESTION
+
+    # Once it is answered, the request is over again and its period applies.
+    services.answer_follow_up(follow_up=follow_up, actor=released.application.recruiter, answer="Yes.")
+    assert sweep(ASKED_AT + timedelta(days=3650)) == 1
+    assert FollowUp.objects.get().question == ""

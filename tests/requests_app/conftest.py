@@ -112,3 +112,42 @@ def answer_form():
         return data
 
     return _form
+
+
+@pytest.fixture
+def released_request(routing, answer):
+    """Answered by the manager, reviewed and released by the recruiter: the candidate may follow up."""
+    response = answer(routing)
+    services.release_response(
+        response=response,
+        actor=routing.feedback_request.application.recruiter,
+        released_summary="One modelling project would make the difference.",
+        released_comments={
+            Area.EXPERIENCE: "The team wanted more hands-on dbt modelling.",
+            Area.ANSWERS: "Your examples were clear and well structured.",
+        },
+    )
+    return FeedbackRequest.objects.get(pk=routing.feedback_request_id)
+
+
+@pytest.fixture
+def ask_follow_up():
+    """The candidate asks their follow-up question through the service."""
+
+    def _ask(feedback_request: FeedbackRequest, question: str = "Which modelling tool should I learn first?"):
+        return services.ask_follow_up(
+            feedback_request=feedback_request, candidate=feedback_request.candidate, question=question
+        )
+
+    return _ask
+
+
+@pytest.fixture
+def forward_follow_up():
+    """The recruiter forwards the follow-up question to the manager through the service."""
+
+    def _forward(follow_up, message: str = ""):
+        recruiter = follow_up.feedback_request.application.recruiter
+        return services.forward_follow_up(follow_up=follow_up, actor=recruiter, message=message)
+
+    return _forward

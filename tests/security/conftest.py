@@ -18,7 +18,7 @@ from django.test import Client
 
 from feedback_portal.logging import RedactTokensFilter
 from requests_app import services
-from requests_app.models import Area, Routing
+from requests_app.models import Area, FeedbackRequest, FollowUp, Rating, Routing
 
 LINK = re.compile(r"https?://\S+/respond/[^/\s]+/")
 
@@ -121,3 +121,43 @@ def portal_log():
         console.setStream(previous)
         for logger in loggers:
             logger.removeHandler(keep)
+
+
+@dataclass
+class FollowedUp:
+    """A released request whose follow-up question was forwarded to the manager."""
+
+    feedback_request: FeedbackRequest
+    follow_up: FollowUp
+    routing: Routing  # the follow-up's own routing
+
+
+@pytest.fixture
+def followed_up(candidate, application_factory, hiring_manager_factory) -> FollowedUp:
+    application = application_factory(candidate=candidate)
+    recruiter = application.recruiter
+    feedback_request = services.submit_request(
+        candidate=candidate,
+        application=application,
+        areas=[Area.SKILLS],
+        questions="",
+        consent_to_forward=False,
+    )
+    routing = services.route_request(
+        feedback_request=feedback_request,
+        hiring_manager=hiring_manager_factory(client=application.client),
+        message="",
+        actor=recruiter,
+    )
+    response = services.submit_manager_response(
+        routing=routing, answers={Area.SKILLS: (Rating.STRENGTH, "Strong SQL.")}, summary="Well done."
+    )
+    services.release_response(response=response, actor=recruiter, released_summary="", released_comments={})
+    follow_up = services.ask_follow_up(
+        feedback_request=feedback_request, candidate=candidate, question="Which tool first?"
+    )
+    return FollowedUp(
+        feedback_request=feedback_request,
+        follow_up=follow_up,
+        routing=services.forward_follow_up(follow_up=follow_up, actor=recruiter),
+    )

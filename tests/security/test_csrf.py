@@ -37,7 +37,7 @@ class Forms(HTMLParser):
 
 
 @pytest.fixture
-def world(candidate, recruiter, application_factory, hiring_manager_factory):
+def world(candidate, recruiter, application_factory, hiring_manager_factory, followed_up):
     """A candidate with a request awaiting its manager, one answered, and one application unasked."""
     client_company = application_factory(recruiter=recruiter, client__owner=recruiter).client
     apps = [application_factory(candidate=candidate, client=client_company) for _ in range(3)]
@@ -69,6 +69,9 @@ def world(candidate, recruiter, application_factory, hiring_manager_factory):
         "answered": answered,
         "routing": routing,
         "unasked": apps[2],
+        "released": followed_up.feedback_request,
+        "follow_up": followed_up.follow_up,
+        "follow_up_routing": followed_up.routing,
     }
 
 
@@ -82,6 +85,14 @@ def as_recruiter(client, world):
 
 def as_manager(client, world):
     assert client.get(f"/respond/{tokens.mint(world['routing'])}/").status_code == 302
+
+
+def as_follow_up_manager(client, world):
+    assert client.get(f"/respond/{tokens.mint(world['follow_up_routing'])}/").status_code == 302
+
+
+def follow_up_page(w) -> str:
+    return f"/respond/answer/{w['follow_up_routing'].uuid}/follow-up/"
 
 
 def anonymous(client, world):
@@ -102,6 +113,9 @@ FORM_PAGES = {
     "request awaiting the manager": (as_recruiter, lambda w: f"/dashboard/requests/{w['awaiting'].uuid}/"),
     "request to release": (as_recruiter, lambda w: f"/dashboard/requests/{w['answered'].uuid}/"),
     "manager's answer page": (as_manager, lambda w: f"/respond/answer/{w['routing'].uuid}/"),
+    "request with a follow-up": (as_candidate, lambda w: f"/requests/{w['released'].uuid}/"),
+    "follow-up to answer": (as_recruiter, lambda w: f"/dashboard/requests/{w['released'].uuid}/"),
+    "manager's follow-up page": (as_follow_up_manager, follow_up_page),
 }
 
 
@@ -181,6 +195,36 @@ POSTS = {
         lambda w: f"/respond/answer/{w['routing'].uuid}/decline/",
         lambda w: {"reason": "policy"},
     ),
+    "ask a follow-up": (
+        as_candidate,
+        "/applications/",
+        lambda w: f"/requests/{w['awaiting'].uuid}/follow-up/",
+        lambda w: {"question": "Why?"},
+    ),
+    "forward a follow-up": (
+        as_recruiter,
+        "/dashboard/",
+        lambda w: f"/dashboard/requests/{w['released'].uuid}/follow-up/forward/",
+        lambda w: {"message": ""},
+    ),
+    "answer a follow-up": (
+        as_recruiter,
+        "/dashboard/",
+        lambda w: f"/dashboard/requests/{w['released'].uuid}/follow-up/answer/",
+        lambda w: {"answer": "dbt."},
+    ),
+    "manager answers the follow-up": (
+        as_follow_up_manager,
+        "follow-up page",
+        follow_up_page,
+        lambda w: {"reply": "dbt."},
+    ),
+    "manager declines the follow-up": (
+        as_follow_up_manager,
+        "follow-up page",
+        lambda w: f"{follow_up_page(w)}decline/",
+        lambda w: {"reason": "nothing_to_add"},
+    ),
 }
 
 
@@ -192,6 +236,8 @@ def test_a_post_without_the_csrf_token_is_refused(action, world, csrf_client):
     # Open a page first, as a browser would, so the CSRF cookie is there: only the token is missing.
     if cookie_page == "answer page":
         cookie_page = f"/respond/answer/{world['routing'].uuid}/"
+    elif cookie_page == "follow-up page":
+        cookie_page = follow_up_page(world)
     assert csrf_client.get(cookie_page).status_code == 200
     assert "csrftoken" in csrf_client.cookies
     states = {k: w.state for k, w in world.items() if hasattr(w, "state")}

@@ -54,7 +54,7 @@ class InlineCode(HTMLParser):
 
 
 @pytest.fixture
-def pages(client, candidate, recruiter, routing_factory):
+def pages(client, candidate, recruiter, routing_factory, followed_up):
     """Each kind of page, as the person who sees it: (response, label)."""
     routing = routing_factory()
     feedback_request = routing.feedback_request
@@ -70,12 +70,20 @@ def pages(client, candidate, recruiter, routing_factory):
         "link entry": client.get(f"/respond/{raw}/"),
     }
     seen["answer page"] = client.get(f"/respond/answer/{routing.uuid}/")
+    seen["follow-up link entry"] = client.get(f"/respond/{tokens.mint(followed_up.routing)}/")
+    seen["follow-up page"] = client.get(f"/respond/answer/{followed_up.routing.uuid}/follow-up/")
     client.force_login(candidate)
+    seen["candidate's request with a follow-up"] = client.get(
+        f"/requests/{followed_up.feedback_request.uuid}/"
+    )
     seen["applications"] = client.get("/applications/")
     seen["candidate's request"] = client.get(f"/requests/{feedback_request.uuid}/")
     client.force_login(recruiter)
     seen["dashboard"] = client.get("/dashboard/")
     seen["dashboard request"] = client.get(f"/dashboard/requests/{feedback_request.uuid}/")
+    seen["dashboard request with a follow-up"] = client.get(
+        f"/dashboard/requests/{followed_up.feedback_request.uuid}/"
+    )
     return seen
 
 
@@ -114,11 +122,13 @@ def test_security_headers_on_every_page(pages):
 def test_link_pages_are_never_cached_and_never_send_the_link_onward(pages):
     # The address with the token sends no referrer at all; the token-less answer page may
     # name itself to this site only (its forms need an Origin the CSRF check accepts).
-    for name in ("unknown link", "link entry"):
+    for name in ("unknown link", "link entry", "follow-up link entry"):
         assert pages[name]["Referrer-Policy"] == "no-referrer", name
         assert "no-store" in pages[name]["Cache-Control"], name
-    assert pages["answer page"]["Referrer-Policy"] in ("no-referrer", "same-origin")
-    assert "no-store" in pages["answer page"]["Cache-Control"]
+    for name in ("answer page", "follow-up page"):
+        assert pages[name].status_code == 200, name
+        assert pages[name]["Referrer-Policy"] in ("no-referrer", "same-origin"), name
+        assert "no-store" in pages[name]["Cache-Control"], name
 
 
 def test_session_and_csrf_cookies_are_secure_and_http_only(client, candidate):

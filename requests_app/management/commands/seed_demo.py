@@ -190,6 +190,18 @@ class Command(BaseCommand):
         )
 
     @staticmethod
+    def follow_up(state):
+        state["follow_up"] = services.ask_follow_up(
+            feedback_request=state["request"],
+            candidate=state["candidate"],
+            question="Which would help most before I apply again: a pipeline course or a side project?",
+        )
+
+    @staticmethod
+    def forward_follow_up(state):
+        services.forward_follow_up(follow_up=state["follow_up"], actor=state["recruiter"])
+
+    @staticmethod
     def decline(state):
         services.decline_request(
             feedback_request=state["request"],
@@ -313,5 +325,15 @@ class Command(BaseCommand):
                 no,
                 80,
                 [self.ask, self.route, self.answer, self.release, self.close],
+            ),
+            (
+                "DEMO-210",
+                acme,
+                recruiter,
+                users["tom.berg@demo.test"],
+                "Insights Analyst",
+                no,
+                18,
+                [self.ask, self.route, self.answer, self.release, self.follow_up, self.forward_follow_up],
             ),
         ]
