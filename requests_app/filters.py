@@ -3,15 +3,20 @@
 import django_filters
 from django import forms
 
-from .models import FeedbackRequest
+from .models import FeedbackRequest, FollowUp
 
 OPEN = "open"
+FOLLOW_UPS = "follow_ups"
 
 
 class DashboardFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label="Show",
-        choices=[(OPEN, "All open requests"), *FeedbackRequest.State.choices],
+        choices=[
+            (OPEN, "All open requests"),
+            (FOLLOW_UPS, "Open follow-up questions"),
+            *FeedbackRequest.State.choices,
+        ],
         empty_label=None,
         method="filter_state",
         widget=forms.Select,
@@ -36,4 +41,7 @@ class DashboardFilter(django_filters.FilterSet):
     def filter_state(self, queryset, name, value):
         if value == OPEN:
             return queryset.open()
+        if value == FOLLOW_UPS:
+            # Released requests whose follow-up still waits: not in the open queue otherwise.
+            return queryset.filter(follow_up__state__in=FollowUp.OPEN_STATES)
         return queryset.filter(state=value)

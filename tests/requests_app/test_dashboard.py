@@ -2,7 +2,7 @@
 
 import pytest
 
-from requests_app.models import FeedbackRequest
+from requests_app.models import FeedbackRequest, FollowUp
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,22 @@ def test_dashboard_query_count_does_not_grow_with_rows(
         page = recruiter_client.get("/dashboard/")
     html = page.content.decode()
     assert all(f"/dashboard/requests/{fr.uuid}/" in html for fr in requests)
+
+
+def test_open_follow_up_questions_have_their_own_view(
+    recruiter_client, application_factory, feedback_request_factory
+):
+    released = feedback_request_factory(
+        application=application_factory(candidate_name="Fay Followup"), state=FeedbackRequest.State.RELEASED
+    )
+    FollowUp.objects.create(feedback_request=released, question="Which course would you suggest?")
+    feedback_request_factory(
+        application=application_factory(candidate_name="Gus Quiet"), state=FeedbackRequest.State.RELEASED
+    )
+
+    default = recruiter_client.get("/dashboard/").content.decode()
+    follow_ups = recruiter_client.get("/dashboard/", {"state": "follow_ups"}).content.decode()
+
+    assert "Fay Followup" not in default  # released requests leave the open queue…
+    assert "Fay Followup" in follow_ups  # …but an open follow-up brings them back here
+    assert "Gus Quiet" not in follow_ups
