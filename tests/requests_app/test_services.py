@@ -16,6 +16,7 @@ from requests_app.models import (
     FeedbackResponse,
     Routing,
 )
+from requests_app.services import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def _perform(action, feedback_request, prepared):
         return services.close_request(feedback_request=feedback_request, actor=recruiter)
     # A recruiter's direct answer has no service yet: the guarded step itself.
     with transaction.atomic():
-        return services._transition(feedback_request, action, kind=Event.Kind.NOTE, actor=recruiter)
+        return transitions._transition(feedback_request, action, kind=Event.Kind.NOTE, actor=recruiter)
 
 
 def _stored():

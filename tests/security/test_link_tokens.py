@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from requests_app import services, tokens
 from requests_app.models import Area, FeedbackRequest, LinkToken, Rating, Routing
-from requests_app.views import FAILED_LINK_LIMIT
+from requests_app.views.manager import FAILED_LINK_LIMIT
 
 pytestmark = [
     pytest.mark.django_db,

@@ -1,0 +1,193 @@
+"""A request's trip to a hiring manager: route it, extend or expire the link, and the manager's answer.
+
+The hiring manager answers or declines through their link; a link that runs out without
+an answer expires, and the request waits for the recruiter.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import HiringManager
+from feedback_portal import mail
+from feedback_portal.models import PortalSettings, User
+
+from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
+from .transitions import HIRING_MANAGER, TransitionNotAllowed, _lock, _revoke_links, _transition
+
+
+@transaction.atomic
+def route_request(
+    *,
+    feedback_request: FeedbackRequest,
+    hiring_manager: HiringManager,
+    message: str,
+    actor: User,
+    expires_in_days: int | None = None,
+) -> Routing:
+    """Send the request to a hiring manager with a fresh link; any earlier link is revoked."""
+    if hiring_manager.client_id != feedback_request.application.client_id:
+        raise ValueError("The hiring manager must work at the application's client.")
+    if not feedback_request.application.is_confirmed:
+        # The candidate described it themselves: a client's manager is asked only about an
+        # interview the recruiter has checked (DESIGN §3: confirmed or merged at triage).
+        raise TransitionNotAllowed("Confirm the application before sending it to a hiring manager.")
+    _lock(feedback_request)
+    _revoke_links(feedback_request)
+    days = expires_in_days or PortalSettings.load().link_expiry_days
+    now = timezone.now()
+    routing = Routing.objects.create(
+        feedback_request=feedback_request,
+        hiring_manager=hiring_manager,
+        routed_by=actor,
+        message=message.strip(),
+        routed_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    _transition(
+        feedback_request,
+        "route",
+        kind=Event.Kind.ROUTED,
+        actor=actor,
+        message=f"Sent to {hiring_manager.name} at {hiring_manager.client.name}; "
+        f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
+    )
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.NOTE,
+        actor_label="Feedback Portal",
+        message="Your request was passed to the interview team.",
+        visible_to_candidate=True,
+        created_at=now,
+    )
+    mail.queue(
+        kind="manager_request",
+        to=hiring_manager.email,
+        reply_to=actor.email,
+        feedback_request=feedback_request,
+        routing=routing,
+    )
+    return routing
+
+
+def _manager_response(routing: Routing, *, message: str, **fields) -> FeedbackResponse:
+    """Store a hiring manager's response, move the request to answered, tell the recruiter."""
+    feedback_request = routing.feedback_request
+    _lock(feedback_request)
+    # Checked again under the lock: the page read `routing` before a re-route may have revoked it.
+    if not Routing.objects.live().filter(pk=routing.pk).exists():
+        raise TransitionNotAllowed("This link is closed.")
+    response = FeedbackResponse.objects.create(feedback_request=feedback_request, routing=routing, **fields)
+    _transition(
+        feedback_request,
+        "manager_answer",
+        kind=Event.Kind.ANSWERED,
+        actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
+        message=message,
+    )
+    mail.queue(
+        kind="answer_received",
+        to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+    return response
+
+
+@transaction.atomic
+def submit_manager_response(
+    *,
+    routing: Routing,
+    answers: dict[str, tuple[str, str]],
+    summary: str = "",
+    consider_for_other_roles: str = "",
+) -> FeedbackResponse:
+    """The hiring manager answers through their link; the recruiter is told."""
+    response = _manager_response(
+        routing,
+        message="The hiring manager answered.",
+        kind=FeedbackResponse.Kind.FEEDBACK,
+        summary=summary.strip(),
+        consider_for_other_roles=consider_for_other_roles,
+    )
+    AreaAnswer.objects.bulk_create(
+        AreaAnswer(response=response, area=area, rating=rating, comment=comment.strip())
+        for area, (rating, comment) in answers.items()
+        if area in Area.values
+    )
+    return response
+
+
+@transaction.atomic
+def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse:
+    """The hiring manager declines to give feedback; the recruiter confirms or re-routes."""
+    return _manager_response(
+        routing,
+        message=f"The hiring manager declined: {reason.strip()}",
+        kind=FeedbackResponse.Kind.DECLINE,
+        decline_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def expire_routing(*, routing: Routing, now: datetime | None = None) -> bool:
+    """A routing's links passed their expiry without an answer: the request waits for the recruiter."""
+    feedback_request = routing.feedback_request
+    _lock(feedback_request)
+    # The sweep read `routing` earlier: since then it may have been extended or re-routed.
+    still_due = Routing.objects.filter(
+        pk=routing.pk, revoked_at__isnull=True, expires_at__lte=now or timezone.now()
+    )
+    if not still_due.exists():
+        return False
+    try:
+        _transition(
+            feedback_request,
+            "expire",
+            kind=Event.Kind.EXPIRED,
+            actor_label="Feedback Portal",
+            message=f"{routing.hiring_manager.name} did not answer before the link expired.",
+        )
+    except TransitionNotAllowed:
+        return False
+    # Then the recruiter is told, to re-route, extend or decline.
+    mail.queue(
+        kind="routing_expired",
+        to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+        routing=routing,
+    )
+    return True
+
+
+def expire_due_routings(*, now: datetime) -> int:
+    """Expire every awaiting request whose live routing ran out; each in its own transaction."""
+    due = Routing.objects.filter(
+        revoked_at__isnull=True,
+        expires_at__lte=now,
+        feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
+    ).select_related("feedback_request", "hiring_manager")
+    return sum(expire_routing(routing=routing, now=now) for routing in due)
+
+
+@transaction.atomic
+def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int) -> Routing:
+    """Give the current hiring manager more time: their links work `days` longer from now."""
+    _lock(feedback_request)
+    routing = (
+        Routing.objects.select_for_update()
+        .filter(feedback_request=feedback_request, revoked_at__isnull=True)
+        .first()
+    )
+    if routing is None:
+        raise TransitionNotAllowed("There is no open link to extend; route the request instead.")
+    routing.expires_at = max(routing.expires_at, timezone.now()) + timedelta(days=days)
+    routing.save(update_fields=["expires_at"])
+    _transition(
+        feedback_request,
+        "extend",
+        kind=Event.Kind.EXTENDED,
+        actor=actor,
+        message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
+    )
+    return routing

@@ -1,0 +1,151 @@
+"""The guarded steps every service takes, and what the services share.
+
+Each transition is a guarded update (only from the states the tables in models.py
+allow, so two recruiters clicking at once cannot both win) and writes an Event in the
+same transaction: `_transition` for a request, `_follow_up_transition` for its follow-up
+question. `_lock` orders the writes that touch a request and its routings.
+"""
+
+from django.utils import timezone
+
+from feedback_portal import mail
+from feedback_portal.models import User
+
+from ..models import FOLLOW_UP_TRANSITIONS, TRANSITIONS, Event, FeedbackRequest, FollowUp, Routing
+
+
+class TransitionNotAllowed(Exception):
+    """The request is no longer in a state that allows this; someone else acted first."""
+
+
+HIRING_MANAGER = "Hiring manager"
+
+# How each action reads once done, for the message when it is refused.
+DONE = {
+    "route": "routed",
+    "extend": "extended",
+    "expire": "expired",
+    "manager_answer": "answered",
+    "recruiter_answer": "answered",
+    "release": "released",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+    "close": "closed",
+}
+
+
+def _transition(
+    feedback_request: FeedbackRequest,
+    action: str,
+    *,
+    kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    message: str = "",
+    visible_to_candidate: bool = False,
+) -> Event:
+    allowed, target = TRANSITIONS[action]
+    now = timezone.now()
+    # Lock the row and read its true state (this copy may be stale: someone else may have
+    # acted first), then update only from that state, so the Event says what really changed.
+    from_state = (
+        FeedbackRequest.objects.select_for_update()
+        .filter(pk=feedback_request.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    updated = from_state in allowed and FeedbackRequest.objects.filter(
+        pk=feedback_request.pk, state=from_state
+    ).update(state=target, state_changed_at=now)
+    if not updated:
+        state = FeedbackRequest.State(from_state or feedback_request.state)
+        raise TransitionNotAllowed(f"This request is {state.label.lower()}; it cannot be {DONE[action]} now.")
+    feedback_request.state = target
+    feedback_request.state_changed_at = now
+    return Event.objects.create(
+        feedback_request=feedback_request,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=from_state,
+        to_state=target,
+        message=message,
+        visible_to_candidate=visible_to_candidate,
+        created_at=now,
+    )
+
+
+def _lock(feedback_request: FeedbackRequest) -> None:
+    """Lock the request's row before reading or writing its routings.
+
+    Every write that touches a request and its routings takes this lock first, so two of
+    them (a re-route and an extension, an answer and a re-route, the expiry sweep and
+    either) wait for each other and the second reads what the first committed, instead of
+    acting on a stale routing, deadlocking or tripping one_unrevoked_routing_per_request.
+    NO KEY UPDATE still lets others insert rows that point at the request (an Event, a
+    reminder's e-mail) while holding a routing's lock, so that order cannot deadlock either.
+    (SQLite's IMMEDIATE transactions already run one writer at a time.)
+    """
+    row = FeedbackRequest.objects.select_for_update(no_key=True).filter(pk=feedback_request.pk)
+    list(row.values_list("pk", flat=True))
+
+
+def _revoke_links(feedback_request: FeedbackRequest) -> None:
+    Routing.objects.filter(feedback_request=feedback_request, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def _tell_candidate(feedback_request: FeedbackRequest, kind: str) -> None:
+    """Candidate e-mails reply to their recruiter, who is their adviser."""
+    mail.queue(
+        kind=kind,
+        to=feedback_request.candidate.email,
+        reply_to=feedback_request.application.recruiter.email,
+        feedback_request=feedback_request,
+    )
+
+
+# How each follow-up action reads once done, for the message when it is refused.
+FOLLOW_UP_DONE = {"forward": "forwarded", "reply": "answered", "answer": "answered"}
+
+
+def _follow_up_transition(
+    follow_up: FollowUp,
+    action: str,
+    *,
+    kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    message: str = "",
+    visible_to_candidate: bool = False,
+    **fields,
+) -> Event:
+    """Move the follow-up on, guarded like _transition; `fields` are written in the same update."""
+    allowed, target = FOLLOW_UP_TRANSITIONS[action]
+    now = timezone.now()
+    from_state = (
+        FollowUp.objects.select_for_update().filter(pk=follow_up.pk).values_list("state", flat=True).first()
+    )
+    updated = from_state in allowed and FollowUp.objects.filter(pk=follow_up.pk, state=from_state).update(
+        state=target, state_changed_at=now, **fields
+    )
+    if not updated:
+        state = FollowUp.State(from_state or follow_up.state)
+        raise TransitionNotAllowed(
+            f"This follow-up question is {state.label.lower()}; it cannot be {FOLLOW_UP_DONE[action]} now."
+        )
+    follow_up.state = target
+    follow_up.state_changed_at = now
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    # The follow-up's states are not the request's: from_state/to_state stay blank, the kind says it.
+    return Event.objects.create(
+        feedback_request_id=follow_up.feedback_request_id,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        message=message,
+        visible_to_candidate=visible_to_candidate,
+        created_at=now,
+    )

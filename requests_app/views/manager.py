@@ -1,0 +1,255 @@
+"""The hiring manager's pages, reached by e-mailed link without an account.
+
+The link's token is checked once (rate-limited per address), grants this browser the
+routing, and moves to token-less pages: the request's answer or decline, and the
+follow-up question's reply or decline.
+"""
+
+from functools import wraps
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from candidates.models import Client
+
+from .. import services, tokens
+from ..forms import ManagerDeclineForm, ManagerFollowUpDeclineForm, ManagerFollowUpForm, ManagerResponseForm
+from ..models import FeedbackRequest, FollowUp, Routing
+from .access import GRANTS_KEY, granted_follow_up_routing, granted_routing
+
+FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop looking
+FAILED_LINK_WINDOW = 15 * 60
+
+
+def link_page(view, *, referrer_policy: str = "no-referrer"):
+    """Pages reached by link: no login, never cached, never leak the address onward."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = referrer_policy
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return login_not_required(never_cache(wrapper))
+
+
+def answer_page(view):
+    """The token-less pages the manager answers on.
+
+    Under `no-referrer` a browser POSTs the page's forms with `Origin: null` (and no
+    Referer), which Django's CSRF check refuses with a 403. These addresses hold no
+    secret, and `same-origin` still sends nothing to any other site.
+    """
+    return link_page(view, referrer_policy="same-origin")
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The address to rate-limit: behind N trusted proxies, the one the nearest proxy saw."""
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _link_closed(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests_app/respond_closed.html", status=410)
+
+
+def _link_unknown(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests_app/respond_unknown.html", status=404)
+
+
+def _answerable(routing: Routing) -> bool:
+    return routing.is_live() and routing.feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
+
+
+def _follow_up_answerable(routing: Routing) -> bool:
+    return routing.is_live() and routing.follow_up.state == FollowUp.State.FORWARDED
+
+
+def _follow_up_thanks_visible(routing: Routing) -> bool:
+    """After replying, the manager may look again until the recruiter sends the answer (which revokes it)."""
+    return routing.is_live() and routing.follow_up.state == FollowUp.State.REPLIED
+
+
+def _thank_you_visible(routing: Routing) -> bool:
+    """After answering, the manager may look again until the recruiter releases or ends it.
+
+    Not past the routing's expiry: every link of the routing stops working then (DESIGN §5).
+    """
+    return (
+        routing.is_live()
+        and routing.feedback_request.state == FeedbackRequest.State.ANSWERED
+        and routing.responses.exists()
+    )
+
+
+@link_page
+@require_GET
+def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
+    """Check the token, grant this browser the routing, and move to the token-less page."""
+    key = f"respond-fail:{_client_address(request)}"
+    if cache.get(key, 0) >= FAILED_LINK_LIMIT:
+        return render(request, "requests_app/respond_unknown.html", {"rate_limited": True}, status=429)
+    routing = tokens.find_routing(token)
+    if routing is None:
+        cache.add(key, 0, FAILED_LINK_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # the window ran out between add() and incr(): start a new one
+            cache.set(key, 1, FAILED_LINK_WINDOW)
+        return _link_unknown(request)
+    if routing.follow_up_id is None:
+        is_open = _answerable(routing) or _thank_you_visible(routing)
+        page = "requests_app:respond_answer"
+    else:  # a link to the candidate's follow-up question (DESIGN §4)
+        is_open = _follow_up_answerable(routing) or _follow_up_thanks_visible(routing)
+        page = "requests_app:respond_follow_up"
+    if not is_open:
+        return _link_closed(request)
+    grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
+    request.session.cycle_key()
+    request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
+    return redirect(page, routing.uuid)
+
+
+def _manager_form(routing: Routing, data=None) -> ManagerResponseForm:
+    client = routing.feedback_request.application.client
+    return ManagerResponseForm(
+        data,
+        requested_areas=routing.feedback_request.areas,
+        allow_comments=client.feedback_policy == Client.FeedbackPolicy.FULL,
+    )
+
+
+def _respond_page(request, routing, *, form=None, decline_form=None, status=200) -> HttpResponse:
+    client = routing.feedback_request.application.client
+    no_feedback = client.feedback_policy == Client.FeedbackPolicy.NONE
+    return render(
+        request,
+        "requests_app/respond_answer.html",
+        {
+            "routing": routing,
+            "application": routing.feedback_request.application,
+            "client": client,
+            "form": None if no_feedback else (form or _manager_form(routing)),
+            "decline_form": decline_form
+            or ManagerDeclineForm(initial={"reason": "policy"} if no_feedback else None),
+        },
+        status=status,
+    )
+
+
+@answer_page
+@require_http_methods(["GET", "POST"])
+def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_routing(request, routing_uuid)
+    if request.method == "GET" and _thank_you_visible(routing):
+        response = routing.responses.prefetch_related("answers").first()
+        return render(request, "requests_app/respond_thanks.html", {"routing": routing, "response": response})
+    if not _answerable(routing):
+        return _link_closed(request)
+    if request.method == "GET":
+        return _respond_page(request, routing)
+    if routing.feedback_request.application.client.feedback_policy == Client.FeedbackPolicy.NONE:
+        # This client's policy allows no feedback: its page offers only the decline.
+        return _respond_page(request, routing, status=400)
+    form = _manager_form(routing, request.POST)
+    if not form.is_valid():
+        return _respond_page(request, routing, form=form, status=400)
+    try:
+        services.submit_manager_response(
+            routing=routing,
+            answers=form.answers(),
+            summary=form.cleaned_data.get("summary", ""),
+            consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+        )
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_answer", routing.uuid)
+
+
+@answer_page
+@require_POST
+def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_routing(request, routing_uuid)
+    if not _answerable(routing):
+        return _link_closed(request)
+    form = ManagerDeclineForm(request.POST)
+    if not form.is_valid():
+        return _respond_page(request, routing, decline_form=form, status=400)
+    try:
+        services.submit_manager_decline(routing=routing, reason=form.reason_text())
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_answer", routing.uuid)
+
+
+def _follow_up_page(request, routing, *, form=None, decline_form=None, status=200) -> HttpResponse:
+    """The question, beside the feedback this manager gave (their own words, not the released edit)."""
+    feedback_request = routing.feedback_request
+    response = (
+        feedback_request.responses.filter(released_at__isnull=False).prefetch_related("answers").first()
+    )
+    return render(
+        request,
+        "requests_app/respond_follow_up.html",
+        {
+            "routing": routing,
+            "application": feedback_request.application,
+            "client": feedback_request.application.client,
+            "response": response,
+            "form": form or ManagerFollowUpForm(),
+            "decline_form": decline_form or ManagerFollowUpDeclineForm(),
+        },
+        status=status,
+    )
+
+
+@answer_page
+@require_http_methods(["GET", "POST"])
+def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_follow_up_routing(request, routing_uuid)
+    if request.method == "GET" and _follow_up_thanks_visible(routing):
+        return render(
+            request,
+            "requests_app/respond_follow_up_thanks.html",
+            {"routing": routing, "follow_up": routing.follow_up},
+        )
+    if not _follow_up_answerable(routing):
+        return _link_closed(request)
+    if request.method == "GET":
+        return _follow_up_page(request, routing)
+    form = ManagerFollowUpForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_page(request, routing, form=form, status=400)
+    try:
+        services.reply_to_follow_up(routing=routing, reply=form.cleaned_data["reply"])
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_follow_up", routing.uuid)
+
+
+@answer_page
+@require_POST
+def respond_follow_up_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
+    routing = granted_follow_up_routing(request, routing_uuid)
+    if not _follow_up_answerable(routing):
+        return _link_closed(request)
+    form = ManagerFollowUpDeclineForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_page(request, routing, decline_form=form, status=400)
+    try:
+        services.decline_follow_up(routing=routing, reason=form.reason_text())
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect("requests_app:respond_follow_up", routing.uuid)

@@ -1,0 +1,335 @@
+"""The recruiter's pages: the dashboard and a request's page, with every action taken from it.
+
+Route, extend, confirm the application, record a call's answer, release, decline, and the
+follow-up question (forward it to the hiring manager, or answer it).
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from candidates.models import Client
+from feedback_portal.access import recruiter_required
+from feedback_portal.models import PortalSettings
+
+from .. import safety, services
+from ..filters import DashboardFilter
+from ..forms import (
+    DeclineRequestForm,
+    ExtendForm,
+    FollowUpAnswerForm,
+    FollowUpForwardForm,
+    ManagerResponseForm,
+    ReleaseForm,
+    RouteForm,
+)
+from ..models import FeedbackRequest, FeedbackResponse, FollowUp, can, can_follow_up
+from .access import recruiter_request, request_follow_up
+
+
+@require_GET
+@recruiter_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    base = FeedbackRequest.objects.all()
+    filterset = DashboardFilter(request.GET or None, queryset=base.for_dashboard())
+    rows = list(filterset.qs[:200])
+    by_state = base.state_counts()
+    counts = [(state, label, by_state[state]) for state, label in FeedbackRequest.State.choices]
+    return render(
+        request,
+        "requests_app/dashboard.html",
+        {"filter": filterset, "rows": rows, "counts": counts},
+    )
+
+
+def _latest_response(feedback_request: FeedbackRequest) -> FeedbackResponse | None:
+    return feedback_request.responses.prefetch_related("answers").first()
+
+
+def _dashboard_page(
+    request,
+    feedback_request,
+    *,
+    response=None,
+    route_form=None,
+    release_form=None,
+    decline_form=None,
+    extend_form=None,
+    call_form=None,
+    forward_form=None,
+    follow_up_form=None,
+    status=200,
+):
+    application = feedback_request.application
+    client: Client = application.client
+    # Every routing in one query (a handful at most): the request's own latest, and the follow-up's.
+    routings = list(feedback_request.routings.select_related("hiring_manager"))
+    routing = next((r for r in routings if r.follow_up_id is None), None)
+    # The release view has fetched the response already: a page keeps its fixed query count.
+    response = response or _latest_response(feedback_request)
+    state = feedback_request.state
+    # An application the candidate described is routed only once a recruiter confirms it.
+    can_route = can("route", state) and application.is_confirmed
+    if route_form is None and can_route:
+        route_form = RouteForm(
+            client=client,
+            initial={
+                "message": feedback_request.questions if feedback_request.consent_to_forward else "",
+                "expires_in_days": PortalSettings.load().link_expiry_days,
+            },
+        )
+    if (
+        release_form is None
+        and response
+        and response.kind == FeedbackResponse.Kind.FEEDBACK
+        and can("release", state)
+    ):
+        release_form = _release_form(feedback_request, response)
+    if decline_form is None and can("decline", state):
+        decline_form = DeclineRequestForm()
+    can_extend = can("extend", state) and routing is not None and routing.revoked_at is None
+    if call_form is None and can("recruiter_answer", state):
+        call_form = _call_form(feedback_request)
+    return render(
+        request,
+        "requests_app/dashboard_request.html",
+        {
+            "feedback_request": feedback_request,
+            "application": application,
+            "client": client,
+            "routing": routing,
+            "response": response,
+            "events": feedback_request.events.select_related("actor"),
+            "route_form": route_form if can_route else None,
+            "release_form": release_form,
+            "decline_form": decline_form if can("decline", state) else None,
+            "extend_form": (extend_form or ExtendForm()) if can_extend else None,
+            "call_form": call_form if can("recruiter_answer", state) else None,
+            **_follow_up_panel(
+                feedback_request, routings, routing, forward_form=forward_form, answer_form=follow_up_form
+            ),
+        },
+        status=status,
+    )
+
+
+def _follow_up_panel(feedback_request, routings, routing, *, forward_form=None, answer_form=None) -> dict:
+    """The recruiter's follow-up section: the question, its link, the reply, and what can be done now."""
+    follow_up = feedback_request.get_follow_up()
+    if follow_up is None:
+        return {"follow_up": None}
+    link = next((r for r in routings if r.follow_up_id == follow_up.pk), None)
+    # The follow-up goes where services.follow_ups._follow_up_manager sends it: the request's last routing.
+    manager = routing.hiring_manager if routing else None
+    can_forward = (
+        can_follow_up("forward", follow_up.state)
+        and manager is not None
+        and manager.is_active
+        # Forwarded already: offered again (a fresh link) only once the current link has closed.
+        and (link is None or not link.is_live())
+    )
+    can_answer = can_follow_up("answer", follow_up.state)
+    return {
+        "follow_up": follow_up,
+        "follow_up_link": link,
+        "follow_up_manager": manager,
+        "forward_form": (forward_form or FollowUpForwardForm(follow_up=follow_up)) if can_forward else None,
+        "follow_up_form": (answer_form or _follow_up_answer_form(follow_up)) if can_answer else None,
+    }
+
+
+def _follow_up_answer_form(follow_up: FollowUp, data=None) -> FollowUpAnswerForm:
+    """The answer form, with the legal-safety check's terms (cached with the portal settings)."""
+    return FollowUpAnswerForm(data, follow_up=follow_up, terms=safety.portal_terms())
+
+
+def _release_form(feedback_request: FeedbackRequest, response: FeedbackResponse, data=None) -> ReleaseForm:
+    """The review form, with the legal-safety check run on what it shows (the terms are cached)."""
+    return ReleaseForm(
+        data,
+        response=response,
+        terms=safety.portal_terms(),
+        comments_expected=feedback_request.application.client.feedback_policy
+        != Client.FeedbackPolicy.RATINGS_ONLY,
+    )
+
+
+def _call_form(feedback_request: FeedbackRequest, data=None) -> ManagerResponseForm:
+    """The manager's own form, for the recruiter to fill in after a call (ids kept apart)."""
+    return ManagerResponseForm(
+        data,
+        requested_areas=feedback_request.areas,
+        allow_comments=feedback_request.application.client.feedback_policy
+        != Client.FeedbackPolicy.RATINGS_ONLY,
+        auto_id="call_%s",
+    )
+
+
+@require_GET
+def dashboard_request(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    return _dashboard_page(request, recruiter_request(request, request_uuid))
+
+
+@require_POST
+def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = RouteForm(request.POST, client=feedback_request.application.client)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, route_form=form, status=400)
+    try:
+        services.route_request(
+            feedback_request=feedback_request,
+            hiring_manager=form.cleaned_data["hiring_manager"],
+            message=form.cleaned_data["message"],
+            actor=request.user,
+            expires_in_days=form.cleaned_data["expires_in_days"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        manager = form.cleaned_data["hiring_manager"]
+        messages.success(request, f"Sent to {manager.name}. They will get an e-mail with a personal link.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, extend_form=form, status=400)
+    try:
+        routing = services.extend_routing(
+            feedback_request=feedback_request, actor=request.user, days=form.cleaned_data["days"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        until = timezone.localtime(routing.expires_at)
+        messages.success(request, f"Extended: the link now works until {until:%d %b %Y %H:%M}.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    if services.confirm_application(feedback_request=feedback_request, actor=request.user):
+        messages.success(request, "Application confirmed.")
+    else:
+        messages.info(request, "This application was already confirmed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = _call_form(feedback_request, request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, call_form=form, status=400)
+    try:
+        services.record_recruiter_answer(
+            feedback_request=feedback_request,
+            actor=request.user,
+            answers=form.answers(),
+            summary=form.cleaned_data.get("summary", ""),
+            consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Recorded. Review it below and release it to the candidate.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    response = _latest_response(feedback_request)
+    if response is None:
+        raise Http404
+    form = _release_form(feedback_request, response, request.POST)
+    if not form.is_valid():
+        # Unresolved flags of the legal-safety check land here too, with everything typed kept.
+        return _dashboard_page(request, feedback_request, response=response, release_form=form, status=400)
+    try:
+        services.release_response(
+            response=response,
+            actor=request.user,
+            released_summary=form.cleaned_data["released_summary"],
+            released_comments=form.released_comments(),
+            acknowledged_flags=form.acknowledged(),
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Released. The candidate has been e-mailed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    form = DeclineRequestForm(request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, decline_form=form, status=400)
+    try:
+        services.decline_request(
+            feedback_request=feedback_request, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Declined. The candidate has been told kindly.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def forward_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    follow_up = request_follow_up(feedback_request)
+    form = FollowUpForwardForm(request.POST, follow_up=follow_up)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, forward_form=form, status=400)
+    try:
+        routing = services.forward_follow_up(
+            follow_up=follow_up, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        manager = routing.hiring_manager
+        messages.success(
+            request, f"Forwarded to {manager.name}. They will get an e-mail with a personal link."
+        )
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+
+
+@require_POST
+def answer_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = recruiter_request(request, request_uuid)
+    follow_up = request_follow_up(feedback_request)
+    form = _follow_up_answer_form(follow_up, request.POST)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, follow_up_form=form, status=400)
+    try:
+        services.answer_follow_up(
+            follow_up=follow_up,
+            actor=request.user,
+            answer=form.cleaned_data["answer"],
+            seen_state=request.POST.get("seen_state", ""),
+            acknowledged_flags=form.acknowledged(),
+        )
+    except services.TransitionNotAllowed as exc:
+        fresh = recruiter_request(request, request_uuid)
+        if can_follow_up("answer", request_follow_up(fresh).state):
+            # The manager replied meanwhile: show the reply beside what was typed, nothing lost.
+            form.add_error(None, str(exc))
+            return _dashboard_page(request, fresh, follow_up_form=form, status=409)
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Sent. The candidate has been e-mailed.")
+    return redirect("requests_app:dashboard_request", feedback_request.uuid)
