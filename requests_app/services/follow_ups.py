@@ -21,6 +21,7 @@ from .transitions import (
     TransitionNotAllowed,
     _follow_up_transition,
     _lock,
+    _note_acknowledged_flags,
     _revoke_links,
     _tell_candidate,
 )
@@ -216,17 +217,9 @@ def answer_follow_up(
         answered_at=timezone.now(),
         answered_by=actor,
     )
-    if acknowledged_flags:
-        lines = [f"• {a.flag.describe()}. Reason: {a.reason.strip()}" for a in acknowledged_flags]
-        Event.objects.create(
-            feedback_request=feedback_request,
-            kind=Event.Kind.NOTE,
-            actor=actor,
-            message="Follow-up answer sent with flags of the legal-safety check acknowledged:\n"
-            + "\n".join(lines),
-            visible_to_candidate=False,
-            created_at=answered.created_at,
-        )
+    _note_acknowledged_flags(
+        feedback_request, actor, acknowledged_flags, "Follow-up answer sent", at=answered.created_at
+    )
     _revoke_links(feedback_request)
     _tell_candidate(feedback_request, "follow_up_answered")
     return follow_up

@@ -16,7 +16,14 @@ from feedback_portal.models import PortalSettings, User
 
 from .. import safety
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating
-from .transitions import TransitionNotAllowed, _lock, _revoke_links, _tell_candidate, _transition
+from .transitions import (
+    TransitionNotAllowed,
+    _lock,
+    _note_acknowledged_flags,
+    _revoke_links,
+    _tell_candidate,
+    _transition,
+)
 
 
 @transaction.atomic
@@ -88,16 +95,7 @@ def release_response(
         message="Your feedback is ready to read.",
         visible_to_candidate=True,
     )
-    if acknowledged_flags:
-        lines = [f"• {a.flag.describe()}. Reason: {a.reason.strip()}" for a in acknowledged_flags]
-        Event.objects.create(
-            feedback_request=feedback_request,
-            kind=Event.Kind.NOTE,
-            actor=actor,
-            message="Released with flags of the legal-safety check acknowledged:\n" + "\n".join(lines),
-            visible_to_candidate=False,
-            created_at=released.created_at,
-        )
+    _note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
     now = timezone.now()
     response.released_summary = released_summary.strip()
     response.released_at = now

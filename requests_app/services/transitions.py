@@ -149,3 +149,18 @@ def _follow_up_transition(
         visible_to_candidate=visible_to_candidate,
         created_at=now,
     )
+
+
+def _note_acknowledged_flags(feedback_request, actor, acknowledged, what: str, *, at) -> None:
+    """Record, for recruiters only, the legal-safety flags released anyway and why."""
+    if not acknowledged:
+        return
+    lines = [f"• {a.flag.describe()}. Reason: {a.reason.strip()}" for a in acknowledged]
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.NOTE,
+        actor=actor,
+        message=f"{what} with flags of the legal-safety check acknowledged:\n" + "\n".join(lines),
+        visible_to_candidate=False,
+        created_at=at,
+    )
