@@ -368,6 +368,15 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     expect(page.get_by_text("Enter the candidate's name.")).to_be_visible()
     audit.check(page, "add an application, with errors")
 
+    page.goto(f"{live_server.url}/dashboard/applications/?show=all")
+    audit.check(page, "applications")
+    page.get_by_role("link", name="Record outcome").first.click()
+    audit.check(page, "record an outcome")
+    page.get_by_label("Date of the outcome (today if empty)").fill("2099-01-01")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_text("The outcome date cannot be in the future.")).to_be_visible()
+    audit.check(page, "record an outcome, with errors")
+
     audit.assert_clean()
 
 
