@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import OutboundEmail
+from .models import OutboundEmail, PortalSettings
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,11 @@ def render(email: OutboundEmail) -> tuple[str, str, str, Rendered]:
     rendered = RENDERERS[email.kind](email)
     context = {"site_url": settings.SITE_URL, **rendered.context}
     base = f"emails/{email.kind}"
-    subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-    text = render_to_string(f"{base}/body.txt", context)
-    html = render_to_string(f"{base}/body.html", context)
+    # Dates in e-mails read in the agency's time zone, as on its pages.
+    with timezone.override(PortalSettings.load().zone):
+        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        text = render_to_string(f"{base}/body.txt", context)
+        html = render_to_string(f"{base}/body.html", context)
     return subject, text, html, rendered
 
 

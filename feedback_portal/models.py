@@ -217,13 +217,25 @@ class PortalSettings(models.Model):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                {"time_zone": "Enter a time zone name such as Europe/London or America/New_York."}
+            ) from None
+        if self.working_hours_start >= self.working_hours_end or self.working_hours_end > 24:
+            raise ValidationError({"working_hours_end": "Working hours must end after they start, by 24."})
+
     @classmethod
     def load(cls) -> "PortalSettings":
         """The settings row, read through the cache so pages keep their query budget."""
         obj = cache.get(cls.CACHE_KEY)
         if obj is None:
             obj, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, obj, 300)
+            cache.set(cls.CACHE_KEY, obj, None)  # until the admin saves it again
         return obj
 
     @property

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from feedback_portal.celery import app as celery_app
+from feedback_portal.models import PortalSettings
 
 from . import factories
 
@@ -111,6 +112,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def portal_settings(db):
+    """The settings row, loaded into the cache as on a running portal (pages read it there)."""
+    return PortalSettings.load()
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db):
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_applications_page_renders_in_a_fixed_number_of_queries(
+    portal_settings,
     candidate_client,
     candidate,
     application_factory,

@@ -150,6 +150,7 @@ def test_the_applications_page_links_to_the_export(candidate_client):
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_the_export_takes_a_fixed_number_of_queries(
+    portal_settings,
     candidate_client,
     candidate,
     application_factory,

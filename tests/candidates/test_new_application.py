@@ -71,7 +71,9 @@ def test_candidates_cannot_add_applications(candidate_client, client_factory):
     assert not Application.objects.exists()
 
 
-def test_the_form_page_keeps_its_query_budget(recruiter_client, client_factory, django_assert_num_queries):
+def test_the_form_page_keeps_its_query_budget(
+    portal_settings, recruiter_client, client_factory, django_assert_num_queries
+):
     for _ in range(5):
         client_factory()
     # the user, the clients for the select (the session is read from the cache)

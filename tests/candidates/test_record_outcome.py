@@ -21,7 +21,9 @@ def test_the_list_shows_applications_waiting_for_an_outcome_first(recruiter_clie
     assert "Dee Decided" in everything
 
 
-def test_the_list_keeps_its_query_budget(recruiter_client, application_factory, django_assert_num_queries):
+def test_the_list_keeps_its_query_budget(
+    portal_settings, recruiter_client, application_factory, django_assert_num_queries
+):
     for _ in range(6):
         application_factory(outcome=Application.Outcome.PENDING)
     # the user; the applications with client and recruiter (the session is read from the cache)

@@ -6,15 +6,8 @@ The shared fixtures (factories, signed-in clients) live in tests/conftest.py.
 import pytest
 from django.test import Client as Browser
 
-from feedback_portal.models import PortalSettings
 from requests_app import services, tokens
 from requests_app.models import Area, FeedbackRequest, Rating
-
-
-@pytest.fixture
-def portal_settings(db):
-    """The settings row exists, as it does after the first page anywhere has loaded it."""
-    return PortalSettings.load()
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_dashboard_query_count_does_not_grow_with_rows(
-    recruiter_client, feedback_request_factory, django_assert_num_queries, rows
+    portal_settings, recruiter_client, feedback_request_factory, django_assert_num_queries, rows
 ):
     requests = feedback_request_factory.create_batch(rows)
     # 1. the signed-in user (the session comes from the cache)
