@@ -1,5 +1,6 @@
 """The portal's own models: users, outbound e-mail and the portal settings row."""
 
+import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -210,12 +211,10 @@ class PortalSettings(models.Model):
     def __str__(self) -> str:
         return "Portal settings"
 
-    CACHE_KEY = "portal-settings-v1"
-
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        cache.delete(self.cache_key())
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -230,12 +229,18 @@ class PortalSettings(models.Model):
             raise ValidationError({"working_hours_end": "Working hours must end after they start, by 24."})
 
     @classmethod
+    def cache_key(cls) -> str:
+        # Named after the fields, so a deploy that adds one never reads an older pickled row.
+        fields = ",".join(sorted(f.attname for f in cls._meta.concrete_fields))
+        return f"portal-settings:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
+
+    @classmethod
     def load(cls) -> "PortalSettings":
         """The settings row, read through the cache so pages keep their query budget."""
-        obj = cache.get(cls.CACHE_KEY)
+        obj = cache.get(cls.cache_key())
         if obj is None:
             obj, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, obj, None)  # until the admin saves it again
+            cache.set(cls.cache_key(), obj, None)  # until the admin saves it again
         return obj
 
     @property
