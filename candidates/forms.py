@@ -1,9 +1,13 @@
-"""Input for applications, with the messages people see when it is wrong."""
+"""Input for applications, clients and hiring managers, with the messages people see when it is wrong."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Application, Client
+from feedback_portal.models import User
+
+from .models import POLICY_FOR_RECRUITERS, Application, Client, HiringManager
+from .services import tidy
 
 
 class DateInput(forms.DateInput):
@@ -131,3 +135,118 @@ class OutcomeForm(forms.Form):
 
     def clean_outcome_on(self):
         return _not_in_future(self.cleaned_data.get("outcome_on"), "outcome date")
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user.name} ({user.email})" if user.name else user.email
+
+
+class ClientForm(forms.Form):
+    """A client's name, owning recruiter and feedback policy, for adding or editing it."""
+
+    name = forms.CharField(
+        label="Client's name",
+        max_length=Client._meta.get_field("name").max_length,
+        help_text="As the company writes it: candidates find it by this name.",
+        error_messages={
+            "required": "Enter the client's name.",
+            "max_length": "Keep the name to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+    owner = OwnerChoiceField(
+        label="Owning recruiter",
+        queryset=User.objects.none(),
+        empty_label="Choose a recruiter",
+        help_text="They get the e-mails about this client's new requests.",
+        error_messages={
+            "required": "Choose the recruiter who owns this client.",
+            "invalid_choice": "Choose one of the agency's recruiters.",
+        },
+    )
+    feedback_policy = forms.ChoiceField(
+        label="Feedback policy",
+        widget=forms.RadioSelect,
+        choices=[
+            (value, format_html('{}<br><span class="muted">{}</span>', label, POLICY_FOR_RECRUITERS[value]))
+            for value, label in Client.FeedbackPolicy.choices
+        ],
+        error_messages={
+            "required": "Choose the client's feedback policy.",
+            "invalid_choice": "Choose one of the three policies.",
+        },
+    )
+
+    def __init__(self, *args, client: Client | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        # Recruiters and admins (admins are recruiters too) who can still sign in.
+        self.fields["owner"].queryset = User.objects.filter(
+            role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True
+        ).order_by("name", "email")
+
+    def clean_name(self):
+        # Tidied as the service stores it, so the check compares what would be stored.
+        name = tidy(self.cleaned_data["name"])
+        others = Client.objects.named(name)
+        if self.client is not None:
+            others = others.exclude(pk=self.client.pk)
+        if others.exists():
+            raise forms.ValidationError(self.name_taken_message(name))
+        return name
+
+    @staticmethod
+    def name_taken_message(name: str) -> str:
+        return f"There is already a client called “{name}” (names are compared ignoring capitals)."
+
+
+class HiringManagerForm(forms.Form):
+    """A contact at the client: who they are and where their feedback links go."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=HiringManager._meta.get_field("name").max_length,
+        error_messages={
+            "required": "Enter the hiring manager's name.",
+            "max_length": "Keep the name to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=HiringManager._meta.get_field("email").max_length,
+        help_text="Their personal feedback links are sent here.",
+        error_messages={
+            "required": "Enter the hiring manager's e-mail address.",
+            "invalid": "Enter a valid e-mail address, like name@example.com.",
+            "max_length": "Keep the address to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+    title = forms.CharField(
+        label="Job title (optional)",
+        required=False,
+        max_length=HiringManager._meta.get_field("title").max_length,
+        error_messages={
+            "max_length": "Keep the title to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args, client: Client, manager: HiringManager | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.manager = manager
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = self.client.hiring_managers.with_email(email)
+        if self.manager is not None:
+            others = others.exclude(pk=self.manager.pk)
+        existing = others.first()
+        if existing is not None:
+            raise forms.ValidationError(self.email_taken_message(email, existing))
+        return email
+
+    def email_taken_message(self, email: str, existing: HiringManager | None = None) -> str:
+        message = f"{email} is already a hiring manager at {self.client.name}"
+        if existing is not None and not existing.is_active:
+            return f"{message} ({existing.name}, deactivated): reactivate them in the list instead."
+        return f"{message}."

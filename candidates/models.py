@@ -4,7 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 
@@ -19,6 +20,42 @@ class CandidateProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+def _count_of(rows: models.QuerySet, per: str) -> Coalesce:
+    """How many of `rows` (filtered on an OuterRef) there are, as a correlated subquery.
+
+    One small count per row of the page, read through the foreign key's index, instead of a
+    join that multiplies a client's managers by its requests before counting either.
+    """
+    counted = rows.order_by().values(per).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class ClientQuerySet(models.QuerySet):
+    def named(self, name: str) -> "ClientQuerySet":
+        """Clients called `name`, compared as client_name_unique_ci compares them (lower-cased)."""
+        return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
+
+    def with_counts(self) -> "ClientQuerySet":
+        """Each client with its owner, active hiring managers and open feedback requests, in one query."""
+        # requests_app builds on candidates, so its model is imported here, when the page asks.
+        from requests_app.models import FeedbackRequest
+
+        return self.select_related("owner").annotate(
+            active_managers=_count_of(
+                HiringManager.objects.filter(client=OuterRef("pk"), is_active=True), "client"
+            ),
+            open_requests=_count_of(
+                FeedbackRequest.objects.open().filter(application__client=OuterRef("pk")),
+                "application__client",
+            ),
+        )
+
+    def for_recruiters(self, *, order: str = "name") -> "ClientQuerySet":
+        """The clients list: A to Z (ignoring case), or newest first."""
+        ordering = ["-created_at", "-pk"] if order == "newest" else [Lower("name"), "pk"]
+        return self.with_counts().order_by(*ordering)
 
 
 class Client(models.Model):
@@ -42,6 +79,8 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="client_name_unique_ci")]
@@ -60,6 +99,51 @@ class Client(models.Model):
             ),
         }[self.feedback_policy]
 
+    @property
+    def policy_for_recruiters(self) -> str:
+        """What the policy means for the hiring manager's form and for the candidate."""
+        return POLICY_FOR_RECRUITERS[self.feedback_policy]
+
+
+# What each policy does, where recruiters choose it and read it (forms and client pages).
+POLICY_FOR_RECRUITERS = {
+    Client.FeedbackPolicy.FULL: (
+        "The hiring manager rates each area and writes comments and a summary; "
+        "you review them before the candidate reads them."
+    ),
+    Client.FeedbackPolicy.RATINGS_ONLY: (
+        "The hiring manager rates each area, with no comment boxes; "
+        "the candidate sees the ratings you release."
+    ),
+    Client.FeedbackPolicy.NONE: (
+        "The hiring manager is only asked to confirm the policy; you tell the candidate kindly what you can."
+    ),
+}
+
+
+class HiringManagerQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> "HiringManagerQuerySet":
+        """Managers with this address, compared as hiring_manager_email_unique_per_client compares them."""
+        return self.alias(lower_email=Lower("email")).filter(lower_email=Lower(Value(email)))
+
+    def with_history(self) -> "HiringManagerQuerySet":
+        """Each manager with the requests routed to them, and those still waiting for their answer."""
+        from requests_app.models import FeedbackRequest
+
+        waiting = Q(
+            routings__revoked_at__isnull=True,
+            routings__follow_up__isnull=True,
+            routings__feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
+        )
+        return self.annotate(
+            requests_routed=Count("routings__feedback_request", distinct=True),
+            requests_waiting=Count("routings", filter=waiting),
+        )
+
+    def for_client_page(self) -> "HiringManagerQuerySet":
+        """A client's managers with their history, the ones still offered for routing first."""
+        return self.with_history().order_by("-is_active", Lower("name"), "pk")
+
 
 class HiringManager(models.Model):
     """A contact at a client who interviews candidates and answers feedback requests."""
@@ -70,6 +154,8 @@ class HiringManager(models.Model):
     email = models.EmailField(max_length=254)
     title = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
+
+    objects = HiringManagerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

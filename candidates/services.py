@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from feedback_portal import mail
 from feedback_portal.models import User
@@ -36,18 +36,91 @@ def _verified_candidate(email: str) -> User | None:
     return None
 
 
+class ClientNameTaken(ValueError):
+    """Another client already has this name (names are unique whatever their case)."""
+
+
+class HiringManagerEmailTaken(ValueError):
+    """Another hiring manager at this client already has this e-mail address."""
+
+
+def tidy(text: str) -> str:
+    """Names as people mean them: no stray spaces at either end or doubled inside."""
+    return " ".join(text.split())
+
+
+def _require_recruiter(owner: User) -> None:
+    if not owner.is_recruiter:
+        raise ValueError(f"{owner} is not a recruiter: only recruiters and admins own clients.")
+
+
 @transaction.atomic
 def create_client(*, name: str, owner: User, feedback_policy: str = Client.FeedbackPolicy.FULL) -> Client:
-    """A company the agency recruits for, owned by one recruiter."""
-    return Client.objects.create(name=name.strip(), owner=owner, feedback_policy=feedback_policy)
+    """A company the agency recruits for, owned by one recruiter; ClientNameTaken if the name is in use."""
+    _require_recruiter(owner)
+    client = Client(name=tidy(name), owner=owner, feedback_policy=feedback_policy)
+    _save_client(client)
+    return client
+
+
+@transaction.atomic
+def update_client(*, client: Client, name: str, owner: User, feedback_policy: str) -> Client:
+    """Rename a client, hand it to another recruiter or change its policy (triage shows it at once)."""
+    _require_recruiter(owner)
+    client.name, client.owner, client.feedback_policy = tidy(name), owner, feedback_policy
+    _save_client(client, update_fields=["name", "owner", "feedback_policy"])
+    return client
+
+
+def _save_client(client: Client, update_fields: list[str] | None = None) -> None:
+    # The unique constraint decides, so two recruiters adding the same client at once cannot
+    # both succeed; the savepoint keeps the caller's transaction usable after the refusal.
+    name = client.name
+    try:
+        with transaction.atomic():
+            client.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if update_fields:
+            client.refresh_from_db()  # the caller's object shows what is stored, not the refused edit
+        raise ClientNameTaken(f"A client called {name!r} already exists.") from exc
 
 
 @transaction.atomic
 def add_hiring_manager(*, client: Client, name: str, email: str, title: str = "") -> HiringManager:
-    """A contact at the client who answers feedback requests."""
-    return HiringManager.objects.create(
-        client=client, name=name.strip(), email=email.strip().lower(), title=title.strip()
-    )
+    """A contact at the client who answers feedback requests; HiringManagerEmailTaken on a repeat address."""
+    manager = HiringManager(client=client, name=tidy(name), email=email.strip().lower(), title=tidy(title))
+    _save_manager(manager)
+    return manager
+
+
+@transaction.atomic
+def update_hiring_manager(*, manager: HiringManager, name: str, email: str, title: str = "") -> HiringManager:
+    """Correct a manager's name, address or title; links already e-mailed keep working."""
+    manager.name, manager.email, manager.title = tidy(name), email.strip().lower(), tidy(title)
+    _save_manager(manager, update_fields=["name", "email", "title"])
+    return manager
+
+
+def _save_manager(manager: HiringManager, update_fields: list[str] | None = None) -> None:
+    email = manager.email
+    try:
+        with transaction.atomic():
+            manager.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if update_fields:
+            manager.refresh_from_db()
+        raise HiringManagerEmailTaken(f"{email} is already a hiring manager at {manager.client}.") from exc
+
+
+@transaction.atomic
+def set_hiring_manager_active(*, manager: HiringManager, active: bool) -> bool:
+    """Offer a manager for routing again, or stop offering them; their past requests stay theirs.
+
+    Returns whether anything changed (False when someone else already did it).
+    """
+    changed = HiringManager.objects.filter(pk=manager.pk, is_active=not active).update(is_active=active)
+    manager.is_active = active
+    return bool(changed)
 
 
 @transaction.atomic

@@ -1,20 +1,24 @@
-"""Applications: the candidate's own list, a candidate describing a missing one, a recruiter adding one."""
+"""Applications: the candidate's own list, a candidate describing a missing one, a recruiter adding one.
+
+Clients: the recruiters' list of them, and each client's page with its hiring managers.
+"""
 
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback_portal.access import candidate_required, recruiter_required
 from feedback_portal.models import PortalSettings
 from requests_app.models import FeedbackRequest
 
 from . import exports, services
-from .forms import ApplicationForm, DescribeApplicationForm, OutcomeForm
-from .models import Application
+from .forms import ApplicationForm, ClientForm, DescribeApplicationForm, HiringManagerForm, OutcomeForm
+from .models import Application, Client, HiringManager
 
 
 @require_GET
@@ -115,3 +119,176 @@ def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse
         )
         return redirect("candidates:recruiter_applications")
     return render(request, "candidates/record_outcome.html", {"application": application, "form": form})
+
+
+# Clients and their hiring managers. Every client is the whole agency's: any recruiter may
+# open and edit any of them, so the helpers below only turn unknown ids into a 404.
+
+
+def _client(client_uuid: UUID) -> Client:
+    """A client, with its owner and counts, or 404."""
+    return get_object_or_404(Client.objects.with_counts(), uuid=client_uuid)
+
+
+def _hiring_manager(client_uuid: UUID, manager_uuid: UUID) -> HiringManager:
+    """One of this client's hiring managers, with their history, or 404 (also under another client)."""
+    return get_object_or_404(
+        HiringManager.objects.with_history().select_related("client"),
+        uuid=manager_uuid,
+        client__uuid=client_uuid,
+    )
+
+
+@require_GET
+@recruiter_required
+def clients(request: HttpRequest) -> HttpResponse:
+    """The agency's clients, A to Z or newest first, with what routing them depends on."""
+    order = "newest" if request.GET.get("order") == "newest" else "name"
+    rows = list(Client.objects.for_recruiters(order=order))
+    return render(request, "candidates/clients.html", {"clients": rows, "order": order})
+
+
+@require_http_methods(["GET", "POST"])
+@recruiter_required
+def new_client(request: HttpRequest) -> HttpResponse:
+    """Add a client: its name, owning recruiter (the one adding it, unless changed) and policy."""
+    form = ClientForm(
+        request.POST if request.method == "POST" else None,
+        initial={"owner": request.user, "feedback_policy": Client.FeedbackPolicy.FULL},
+    )
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        try:
+            client = services.create_client(**form.cleaned_data)
+        except services.ClientNameTaken:  # added by someone else since the form checked
+            form.add_error("name", form.name_taken_message(name))
+        else:
+            messages.success(
+                request, f"Added {client.name}. Now add the hiring managers who answer its feedback requests."
+            )
+            return redirect("candidates:client", client.uuid)
+    return render(request, "candidates/client_form.html", {"form": form, "client": None})
+
+
+def _client_page(request: HttpRequest, client: Client, *, manager_form: HiringManagerForm | None = None):
+    return render(
+        request,
+        "candidates/client_detail.html",
+        {
+            "client": client,
+            "managers": list(client.hiring_managers.for_client_page()),
+            "manager_form": manager_form or HiringManagerForm(client=client),
+        },
+    )
+
+
+@require_GET
+@recruiter_required
+def client_detail(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
+    """A client's details and hiring managers, with the form to add one."""
+    return _client_page(request, _client(client_uuid))
+
+
+@require_http_methods(["GET", "POST"])
+@recruiter_required
+def edit_client(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
+    """Rename a client, change its owner or its feedback policy."""
+    client = _client(client_uuid)
+    form = ClientForm(
+        request.POST if request.method == "POST" else None,
+        client=client,
+        initial={"name": client.name, "owner": client.owner_id, "feedback_policy": client.feedback_policy},
+    )
+    if request.method == "POST" and form.is_valid():
+        name, policy_before = form.cleaned_data["name"], client.feedback_policy
+        try:
+            services.update_client(client=client, **form.cleaned_data)
+        except services.ClientNameTaken:
+            form.add_error("name", form.name_taken_message(name))
+        else:
+            saved = f"Saved {client.name}."
+            if client.feedback_policy != policy_before:
+                saved += (
+                    f" Its policy is now “{client.get_feedback_policy_display()}”: triage and the "
+                    "hiring manager's form follow it from now on."
+                )
+            messages.success(request, saved)
+            return redirect("candidates:client", client.uuid)
+    return render(request, "candidates/client_form.html", {"form": form, "client": client})
+
+
+@require_POST
+@recruiter_required
+def add_hiring_manager(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
+    """Add a contact at the client; on bad input the client's page shows the form again."""
+    client = _client(client_uuid)
+    form = HiringManagerForm(request.POST, client=client)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            manager = services.add_hiring_manager(client=client, **form.cleaned_data)
+        except services.HiringManagerEmailTaken:
+            form.add_error("email", form.email_taken_message(email))
+        else:
+            messages.success(request, f"Added {manager.name}. They can be chosen when routing requests.")
+            return redirect(reverse("candidates:client", args=[client.uuid]) + "#managers")
+    return _client_page(request, client, manager_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@recruiter_required
+def edit_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
+    """Correct a hiring manager's name, e-mail or title."""
+    manager = _hiring_manager(client_uuid, manager_uuid)
+    client = manager.client
+    form = HiringManagerForm(
+        request.POST if request.method == "POST" else None,
+        client=client,
+        manager=manager,
+        initial={"name": manager.name, "email": manager.email, "title": manager.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            services.update_hiring_manager(manager=manager, **form.cleaned_data)
+        except services.HiringManagerEmailTaken:
+            form.add_error("email", form.email_taken_message(email))
+        else:
+            messages.success(request, f"Saved {manager.name}.")
+            return redirect(reverse("candidates:client", args=[client.uuid]) + "#managers")
+    return render(
+        request, "candidates/hiring_manager_form.html", {"form": form, "manager": manager, "client": client}
+    )
+
+
+@require_POST
+@recruiter_required
+def deactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
+    """Stop offering a manager for routing (they left, or moved on); their past requests stay."""
+    manager = _hiring_manager(client_uuid, manager_uuid)
+    if services.set_hiring_manager_active(manager=manager, active=False):
+        text = (
+            f"{manager.name} is deactivated: no longer offered when routing requests. "
+            "Their past requests stay on record."
+        )
+        if waiting := manager.requests_waiting:
+            text += (
+                f" Requests still waiting for their answer: {waiting}."
+                " Re-route them from each request's page if they should not answer."
+            )
+        messages.success(request, text)
+    else:
+        messages.info(request, f"{manager.name} was already deactivated.")
+    return redirect(reverse("candidates:client", args=[client_uuid]) + "#managers")
+
+
+@require_POST
+@recruiter_required
+def reactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
+    """Offer a deactivated manager for routing again."""
+    manager = _hiring_manager(client_uuid, manager_uuid)
+    if services.set_hiring_manager_active(manager=manager, active=True):
+        messages.success(request, f"{manager.name} is active again and can be chosen when routing requests.")
+    else:
+        messages.info(request, f"{manager.name} was already active.")
+    return redirect(reverse("candidates:client", args=[client_uuid]) + "#managers")

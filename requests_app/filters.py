@@ -1,4 +1,8 @@
-"""The dashboard's filters."""
+"""The dashboard's filters, and the analytics page's period and client."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
 
 import django_filters
 from django import forms
@@ -45,3 +49,76 @@ class DashboardFilter(django_filters.FilterSet):
             # Released requests whose follow-up still waits: not in the open queue otherwise.
             return queryset.filter(follow_up__state__in=FollowUp.OPEN_STATES)
         return queryset.filter(state=value)
+
+
+@dataclass(frozen=True)
+class AnalyticsChoice:
+    """What the analytics page shows: requests asked since `since` (None: all time), of one client or all."""
+
+    period: str
+    period_label: str
+    since: datetime | None
+    client_id: int | None
+    client_name: str
+
+
+class AnalyticsFilterForm(forms.Form):
+    """The analytics page's period and client.
+
+    A value that is not on the list (a typo in the address, a deleted client, a NUL byte) is
+    never used in a query: that field says what was wrong and falls back to its default, and
+    the page shows what it fell back to.
+    """
+
+    PERIODS = {
+        "90d": ("Last 90 days", timedelta(days=90)),
+        "12m": ("Last 12 months", timedelta(days=365)),
+        "all": ("All time", None),
+    }
+    DEFAULT_PERIOD = "12m"
+
+    period = forms.ChoiceField(
+        label="Period",
+        choices=[(key, label) for key, (label, _) in PERIODS.items()],
+        initial=DEFAULT_PERIOD,
+        required=False,
+        error_messages={"invalid_choice": "We do not know that period, so this shows the last 12 months."},
+    )
+    client = forms.ChoiceField(
+        label="Client",
+        required=False,
+        error_messages={"invalid_choice": "We do not know that client, so this shows all clients."},
+    )
+
+    def __init__(self, data=None, *, clients: list[tuple[int, UUID, str]]):
+        """`clients`: (id, uuid, name) of every client, read once; the address names a client by uuid."""
+        super().__init__(data)
+        self.fields["client"].choices = [
+            ("", "All clients"),
+            *((str(uuid), name) for _, uuid, name in clients),
+        ]
+        self._clients = {str(uuid): (pk, name) for pk, uuid, name in clients}
+
+    def chosen(self, *, now: datetime) -> AnalyticsChoice:
+        """The period and client to show: the valid values given, the defaults for the rest.
+
+        Call it before rendering the form: it sets the fields to the values used.
+        """
+        cleaned = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data then holds the valid fields, errors the others
+            cleaned = self.cleaned_data
+        period = cleaned.get("period") or self.DEFAULT_PERIOD
+        client = cleaned.get("client") or ""
+        if self.is_bound:
+            # The form shows what the page shows: a field in error keeps its message beside its default.
+            self.data = {"period": period, "client": client}
+        label, length = self.PERIODS[period]
+        client_id, client_name = self._clients.get(client, (None, ""))
+        return AnalyticsChoice(
+            period=period,
+            period_label=label,
+            since=None if length is None else now - length,
+            client_id=client_id,
+            client_name=client_name,
+        )

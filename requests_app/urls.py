@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidate, manager, recruiter
+from .views import analytics, candidate, manager, recruiter
 
 app_name = "requests_app"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/<uuid:request_uuid>/acknowledge/", candidate.acknowledge, name="acknowledge"),
     path("requests/<uuid:request_uuid>/follow-up/", candidate.ask_follow_up, name="ask_follow_up"),
     path("dashboard/", recruiter.dashboard, name="dashboard"),
+    path("dashboard/analytics/", analytics.analytics, name="analytics"),
     path("dashboard/requests/<uuid:request_uuid>/", recruiter.dashboard_request, name="dashboard_request"),
     path("dashboard/requests/<uuid:request_uuid>/route/", recruiter.route, name="route"),
     path(

@@ -6,5 +6,6 @@ service or a query, render. Someone else's object answers 404, never 403.
 - `access`: who may see what, one helper per object kind.
 - `candidate`: the candidate's pages.
 - `recruiter`: the dashboard and the recruiter's request page, with its actions.
+- `analytics`: the recruiters' analytics page.
 - `manager`: the hiring manager's pages, reached by e-mailed link.
 """
