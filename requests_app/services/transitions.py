@@ -34,6 +34,29 @@ DONE = {
 }
 
 
+def _guarded_move(obj, rule: tuple[frozenset[str], str], refusal: str, what: str, *, now, **fields):
+    """Move `obj` (a request or a follow-up) along one rule of its transition table.
+
+    Lock the row and read its true state (this copy may be stale: someone else may have acted
+    first), then update only from that state, so the Event says what really changed. Returns
+    (from_state, to_state); raises TransitionNotAllowed, naming the state the row is really in.
+    """
+    allowed, target = rule
+    model = type(obj)
+    from_state = model.objects.select_for_update().filter(pk=obj.pk).values_list("state", flat=True).first()
+    updated = from_state in allowed and model.objects.filter(pk=obj.pk, state=from_state).update(
+        state=target, state_changed_at=now, **fields
+    )
+    if not updated:
+        state = model.State(from_state or obj.state)
+        raise TransitionNotAllowed(f"{what} is {state.label.lower()}; {refusal}.")
+    obj.state = target
+    obj.state_changed_at = now
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return from_state, target
+
+
 def _transition(
     feedback_request: FeedbackRequest,
     action: str,
@@ -44,24 +67,10 @@ def _transition(
     message: str = "",
     visible_to_candidate: bool = False,
 ) -> Event:
-    allowed, target = TRANSITIONS[action]
     now = timezone.now()
-    # Lock the row and read its true state (this copy may be stale: someone else may have
-    # acted first), then update only from that state, so the Event says what really changed.
-    from_state = (
-        FeedbackRequest.objects.select_for_update()
-        .filter(pk=feedback_request.pk)
-        .values_list("state", flat=True)
-        .first()
+    from_state, target = _guarded_move(
+        feedback_request, TRANSITIONS[action], f"it cannot be {DONE[action]} now", "This request", now=now
     )
-    updated = from_state in allowed and FeedbackRequest.objects.filter(
-        pk=feedback_request.pk, state=from_state
-    ).update(state=target, state_changed_at=now)
-    if not updated:
-        state = FeedbackRequest.State(from_state or feedback_request.state)
-        raise TransitionNotAllowed(f"This request is {state.label.lower()}; it cannot be {DONE[action]} now.")
-    feedback_request.state = target
-    feedback_request.state_changed_at = now
     return Event.objects.create(
         feedback_request=feedback_request,
         kind=kind,
@@ -122,23 +131,15 @@ def _follow_up_transition(
     **fields,
 ) -> Event:
     """Move the follow-up on, guarded like _transition; `fields` are written in the same update."""
-    allowed, target = FOLLOW_UP_TRANSITIONS[action]
     now = timezone.now()
-    from_state = (
-        FollowUp.objects.select_for_update().filter(pk=follow_up.pk).values_list("state", flat=True).first()
+    _guarded_move(
+        follow_up,
+        FOLLOW_UP_TRANSITIONS[action],
+        f"it cannot be {FOLLOW_UP_DONE[action]} now",
+        "This follow-up question",
+        now=now,
+        **fields,
     )
-    updated = from_state in allowed and FollowUp.objects.filter(pk=follow_up.pk, state=from_state).update(
-        state=target, state_changed_at=now, **fields
-    )
-    if not updated:
-        state = FollowUp.State(from_state or follow_up.state)
-        raise TransitionNotAllowed(
-            f"This follow-up question is {state.label.lower()}; it cannot be {FOLLOW_UP_DONE[action]} now."
-        )
-    follow_up.state = target
-    follow_up.state_changed_at = now
-    for name, value in fields.items():
-        setattr(follow_up, name, value)
     # The follow-up's states are not the request's: from_state/to_state stay blank, the kind says it.
     return Event.objects.create(
         feedback_request_id=follow_up.feedback_request_id,
