@@ -5,14 +5,13 @@ by e-mailed link, reviews the reply and sends it on.
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import HiringManager
 from feedback_portal import mail
-from feedback_portal.models import PortalSettings, User
+from feedback_portal.models import User
 
 from .. import safety
 from ..models import Event, FeedbackRequest, FollowUp, Routing
@@ -21,8 +20,10 @@ from .transitions import (
     TransitionNotAllowed,
     _follow_up_transition,
     _lock,
+    _new_routing,
     _note_acknowledged_flags,
     _revoke_links,
+    _send_routing,
     _tell_candidate,
 )
 
@@ -90,16 +91,12 @@ def forward_follow_up(
         raise TransitionNotAllowed(
             "There is no active hiring manager to forward this question to: answer it yourself."
         )
-    _revoke_links(feedback_request)
-    days = expires_in_days or PortalSettings.load().link_expiry_days
-    now = timezone.now()
-    routing = Routing.objects.create(
-        feedback_request=feedback_request,
-        hiring_manager=manager,
-        routed_by=actor,
-        message=message.strip() or follow_up.question,
-        routed_at=now,
-        expires_at=now + timedelta(days=days),
+    routing = _new_routing(
+        feedback_request,
+        manager,
+        actor,
+        message.strip() or follow_up.question,
+        expires_in_days=expires_in_days,
         follow_up=follow_up,
     )
     _follow_up_transition(
@@ -110,21 +107,11 @@ def forward_follow_up(
         message=f"Follow-up question sent to {manager.name} at {manager.client.name}; "
         f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )
-    # The candidate hears that it went on, never to whom (DESIGN §2).
-    Event.objects.create(
-        feedback_request=feedback_request,
-        kind=Event.Kind.NOTE,
-        actor_label="Feedback Portal",
-        message="Your follow-up question was passed to the interview team.",
-        visible_to_candidate=True,
-        created_at=now,
-    )
-    mail.queue(
-        kind="manager_follow_up",
-        to=manager.email,
-        reply_to=actor.email,
-        feedback_request=feedback_request,
-        routing=routing,
+    _send_routing(
+        routing,
+        actor,
+        email_kind="manager_follow_up",
+        candidate_note="Your follow-up question was passed to the interview team.",
     )
     return routing
 

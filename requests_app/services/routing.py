@@ -11,10 +11,17 @@ from django.utils import timezone
 
 from candidates.models import HiringManager
 from feedback_portal import mail
-from feedback_portal.models import PortalSettings, User
+from feedback_portal.models import User
 
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
-from .transitions import HIRING_MANAGER, TransitionNotAllowed, _lock, _revoke_links, _transition
+from .transitions import (
+    HIRING_MANAGER,
+    TransitionNotAllowed,
+    _lock,
+    _new_routing,
+    _send_routing,
+    _transition,
+)
 
 
 @transaction.atomic
@@ -34,16 +41,8 @@ def route_request(
         # interview the recruiter has checked (DESIGN §3: confirmed or merged at triage).
         raise TransitionNotAllowed("Confirm the application before sending it to a hiring manager.")
     _lock(feedback_request)
-    _revoke_links(feedback_request)
-    days = expires_in_days or PortalSettings.load().link_expiry_days
-    now = timezone.now()
-    routing = Routing.objects.create(
-        feedback_request=feedback_request,
-        hiring_manager=hiring_manager,
-        routed_by=actor,
-        message=message.strip(),
-        routed_at=now,
-        expires_at=now + timedelta(days=days),
+    routing = _new_routing(
+        feedback_request, hiring_manager, actor, message.strip(), expires_in_days=expires_in_days
     )
     _transition(
         feedback_request,
@@ -53,20 +52,11 @@ def route_request(
         message=f"Sent to {hiring_manager.name} at {hiring_manager.client.name}; "
         f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )
-    Event.objects.create(
-        feedback_request=feedback_request,
-        kind=Event.Kind.NOTE,
-        actor_label="Feedback Portal",
-        message="Your request was passed to the interview team.",
-        visible_to_candidate=True,
-        created_at=now,
-    )
-    mail.queue(
-        kind="manager_request",
-        to=hiring_manager.email,
-        reply_to=actor.email,
-        feedback_request=feedback_request,
-        routing=routing,
+    _send_routing(
+        routing,
+        actor,
+        email_kind="manager_request",
+        candidate_note="Your request was passed to the interview team.",
     )
     return routing
 

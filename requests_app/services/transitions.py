@@ -6,10 +6,12 @@ same transaction: `_transition` for a request, `_follow_up_transition` for its f
 question. `_lock` orders the writes that touch a request and its routings.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from feedback_portal import mail
-from feedback_portal.models import User
+from feedback_portal.models import PortalSettings, User
 
 from ..models import FOLLOW_UP_TRANSITIONS, TRANSITIONS, Event, FeedbackRequest, FollowUp, Routing
 
@@ -164,4 +166,47 @@ def _note_acknowledged_flags(feedback_request, actor, acknowledged, what: str, *
         message=f"{what} with flags of the legal-safety check acknowledged:\n" + "\n".join(lines),
         visible_to_candidate=False,
         created_at=at,
+    )
+
+
+def _new_routing(
+    feedback_request: FeedbackRequest,
+    manager,
+    actor: User,
+    message: str,
+    *,
+    expires_in_days: int | None,
+    follow_up: FollowUp | None = None,
+) -> Routing:
+    """A fresh routing to a hiring manager, replacing any earlier links of the request."""
+    _revoke_links(feedback_request)
+    days = expires_in_days or PortalSettings.load().link_expiry_days
+    now = timezone.now()
+    return Routing.objects.create(
+        feedback_request=feedback_request,
+        hiring_manager=manager,
+        routed_by=actor,
+        message=message,
+        routed_at=now,
+        expires_at=now + timedelta(days=days),
+        follow_up=follow_up,
+    )
+
+
+def _send_routing(routing: Routing, actor: User, *, email_kind: str, candidate_note: str) -> None:
+    """E-mail the manager their link (minted at sending) and tell the candidate, never to whom."""
+    Event.objects.create(
+        feedback_request=routing.feedback_request,
+        kind=Event.Kind.NOTE,
+        actor_label="Feedback Portal",
+        message=candidate_note,
+        visible_to_candidate=True,
+        created_at=routing.routed_at,
+    )
+    mail.queue(
+        kind=email_kind,
+        to=routing.hiring_manager.email,
+        reply_to=actor.email,
+        feedback_request=routing.feedback_request,
+        routing=routing,
     )
