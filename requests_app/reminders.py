@@ -34,7 +34,11 @@ def send_due_reminders(*, now: datetime) -> int:
         return 0
     routings = (
         Routing.objects.live(now)
-        .filter(feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER)
+        .filter(
+            feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
+            # Younger than the first step: nothing can be due yet, so not read at all.
+            routed_at__lte=now - timedelta(days=days[0]),
+        )
         .select_related("hiring_manager", "feedback_request__application__recruiter")
     )
     sent = 0
@@ -122,7 +126,10 @@ def send_recruiter_digests(*, now: datetime) -> int:
     if not portal.is_business_day(local.date()) or local.hour < portal.working_hours_start:
         return 0
     sent = 0
-    recruiters = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True)
+    # Beat runs this all day: recruiters who already had today's digest are not looked at again.
+    recruiters = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True).exclude(
+        digests__day=local.date()
+    )
     for recruiter in recruiters.order_by("pk"):
         if digest_for(recruiter, now=now, portal=portal) and _queue_digest(recruiter, local.date(), now=now):
             sent += 1
