@@ -18,6 +18,7 @@ from .. import services
 from ..forms import AcknowledgeForm, FeedbackRequestForm, FollowUpQuestionForm
 from ..models import FeedbackRequest, FeedbackResponse, NextStep, Rating
 from .access import candidate_application, candidate_request
+from .actions import act
 
 
 def _ask_refusal(application: Application, portal: PortalSettings) -> str:
@@ -124,17 +125,17 @@ def acknowledge(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose one of the answers, or none, and try again.")
         return redirect("requests_app:candidate_request", feedback_request.uuid)
-    try:
-        services.acknowledge_feedback(
+    return act(
+        request,
+        lambda: services.acknowledge_feedback(
             feedback_request=feedback_request,
             candidate=request.user,
             usefulness=form.cleaned_data["usefulness"],
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Thank you. This request is closed; your feedback stays here to read.")
-    return redirect("requests_app:candidate_request", feedback_request.uuid)
+        ),
+        "Thank you. This request is closed; your feedback stays here to read.",
+        back_to="requests_app:candidate_request",
+        request_uuid=feedback_request.uuid,
+    )
 
 
 @require_POST
@@ -143,17 +144,15 @@ def ask_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = FollowUpQuestionForm(request.POST)
     if not form.is_valid():
         return _candidate_page(request, feedback_request, follow_up_form=form, status=400)
-    try:
-        services.ask_follow_up(
+    return act(
+        request,
+        lambda: services.ask_follow_up(
             feedback_request=feedback_request, candidate=request.user, question=form.cleaned_data["question"]
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "Your question is on its way to your recruiter. We will e-mail you when it is answered."
-        )
-    return redirect("requests_app:candidate_request", feedback_request.uuid)
+        ),
+        "Your question is on its way to your recruiter. We will e-mail you when it is answered.",
+        back_to="requests_app:candidate_request",
+        request_uuid=feedback_request.uuid,
+    )
 
 
 @require_POST

@@ -29,6 +29,14 @@ from ..forms import (
 )
 from ..models import FeedbackRequest, FeedbackResponse, FollowUp, can, can_follow_up
 from .access import recruiter_request, request_follow_up
+from .actions import act
+
+
+def _act(request, feedback_request, run, success) -> HttpResponse:
+    """A recruiter's button on the request page: run the service, then back to the page."""
+    return act(
+        request, run, success, back_to="requests_app:dashboard_request", request_uuid=feedback_request.uuid
+    )
 
 
 @require_GET
@@ -180,20 +188,19 @@ def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = RouteForm(request.POST, client=feedback_request.application.client)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, route_form=form, status=400)
-    try:
-        services.route_request(
+    manager = form.cleaned_data["hiring_manager"]
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.route_request(
             feedback_request=feedback_request,
-            hiring_manager=form.cleaned_data["hiring_manager"],
+            hiring_manager=manager,
             message=form.cleaned_data["message"],
             actor=request.user,
             expires_in_days=form.cleaned_data["expires_in_days"],
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        manager = form.cleaned_data["hiring_manager"]
-        messages.success(request, f"Sent to {manager.name}. They will get an e-mail with a personal link.")
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        f"Sent to {manager.name}. They will get an e-mail with a personal link.",
+    )
 
 
 @require_POST
@@ -202,16 +209,16 @@ def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = ExtendForm(request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, extend_form=form, status=400)
-    try:
-        routing = services.extend_routing(
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.extend_routing(
             feedback_request=feedback_request, actor=request.user, days=form.cleaned_data["days"]
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        until = timezone.localtime(routing.expires_at)
-        messages.success(request, f"Extended: the link now works until {until:%d %b %Y %H:%M}.")
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        lambda routing: (
+            f"Extended: the link now works until {timezone.localtime(routing.expires_at):%d %b %Y %H:%M}."
+        ),
+    )
 
 
 @require_POST
@@ -230,19 +237,18 @@ def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = _call_form(feedback_request, request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, call_form=form, status=400)
-    try:
-        services.record_recruiter_answer(
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.record_recruiter_answer(
             feedback_request=feedback_request,
             actor=request.user,
             answers=form.answers(),
             summary=form.cleaned_data.get("summary", ""),
             consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Recorded. Review it below and release it to the candidate.")
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        "Recorded. Review it below and release it to the candidate.",
+    )
 
 
 @require_POST
@@ -255,19 +261,18 @@ def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     if not form.is_valid():
         # Unresolved flags of the legal-safety check land here too, with everything typed kept.
         return _dashboard_page(request, feedback_request, response=response, release_form=form, status=400)
-    try:
-        services.release_response(
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.release_response(
             response=response,
             actor=request.user,
             released_summary=form.cleaned_data["released_summary"],
             released_comments=form.released_comments(),
             acknowledged_flags=form.acknowledged(),
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Released. The candidate has been e-mailed.")
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        "Released. The candidate has been e-mailed.",
+    )
 
 
 @require_POST
@@ -276,15 +281,14 @@ def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = DeclineRequestForm(request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, decline_form=form, status=400)
-    try:
-        services.decline_request(
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.decline_request(
             feedback_request=feedback_request, actor=request.user, message=form.cleaned_data["message"]
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Declined. The candidate has been told kindly.")
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        "Declined. The candidate has been told kindly.",
+    )
 
 
 @require_POST
@@ -294,18 +298,16 @@ def forward_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     form = FollowUpForwardForm(request.POST, follow_up=follow_up)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, forward_form=form, status=400)
-    try:
-        routing = services.forward_follow_up(
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.forward_follow_up(
             follow_up=follow_up, actor=request.user, message=form.cleaned_data["message"]
-        )
-    except services.TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        manager = routing.hiring_manager
-        messages.success(
-            request, f"Forwarded to {manager.name}. They will get an e-mail with a personal link."
-        )
-    return redirect("requests_app:dashboard_request", feedback_request.uuid)
+        ),
+        lambda routing: (
+            f"Forwarded to {routing.hiring_manager.name}. They will get an e-mail with a personal link."
+        ),
+    )
 
 
 @require_POST
