@@ -273,15 +273,15 @@ LOGGING = {
     },
 }
 
-# --- Folders the embedded default needs, made on start ------------------------
-for folder in (
-    VAR_DIR,
-    MAIL_DIR,
-    STATIC_ROOT,
-    VAR_DIR / "cache",
-    BROKER_DIR / "queue",
-    BROKER_DIR / "processed",
-):
+# --- Folders the embedded default needs, made on start (only those in use) -----
+_folders = [VAR_DIR, STATIC_ROOT]
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _folders.append(MAIL_DIR)
+if not REDIS_URL:
+    _folders.append(VAR_DIR / "cache")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _folders += [BROKER_DIR / "queue", BROKER_DIR / "processed"]
+for folder in _folders:
     folder.mkdir(parents=True, exist_ok=True)
 
 CELERY_BEAT_SCHEDULE = {
