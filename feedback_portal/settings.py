@@ -140,6 +140,9 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The exchange tables (the worker's control mailbox among them): otherwise
+        # kombu writes them to ./control in whatever folder a process started in.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 
@@ -280,7 +283,7 @@ if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
 if not REDIS_URL:
     _folders.append(VAR_DIR / "cache")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _folders += [BROKER_DIR / "queue", BROKER_DIR / "processed"]
+    _folders += [BROKER_DIR / "queue", BROKER_DIR / "processed", BROKER_DIR / "control"]
 for folder in _folders:
     folder.mkdir(parents=True, exist_ok=True)
 
