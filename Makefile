@@ -1,4 +1,5 @@
 # Two commands: `make run` (a working portal with demo data) and `make test` (the whole suite).
+# `make test-fast` is the inner loop: the same checks, then the suite without browser tests or processes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 # The suite runs with DEBUG off, like production; it needs a key, not a secret one.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret DJANGO_SETTINGS_MODULE=feedback_portal.settings
 
-.PHONY: run test install lint format clean
+.PHONY: run test test-fast install lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -131,6 +131,7 @@ def test_error_handling_request_line_is_redacted(gunicorn_logger):
     assert TOKEN not in text
 
 
+@pytest.mark.slow
 def test_the_conf_file_loads_in_a_fresh_interpreter():
     # gunicorn imports the conf before any Django setup: it must not need settings.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
