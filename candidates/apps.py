@@ -6,4 +6,4 @@ class CandidatesConfig(AppConfig):
     verbose_name = "Candidates and clients"
 
     def ready(self) -> None:
-        from . import emails, signals  # noqa: F401  (registers e-mail renderers and receivers)
+        from . import emails, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)

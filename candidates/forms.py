@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from feedback_portal.models import User
+from feedback_portal.models import PortalSettings, User
 
 from .models import POLICY_FOR_RECRUITERS, Application, Client, HiringManager
 from .services import tidy
@@ -18,6 +18,20 @@ def _not_in_future(value, what: str):
     if value and value > timezone.localdate():
         raise forms.ValidationError(f"The {what} cannot be in the future.")
     return value
+
+
+def _check_invitation(form: forms.Form, data: dict) -> None:
+    """An invitation to ask for feedback goes out only while the candidate could still ask."""
+    if not data.get("invite") or data.get("outcome") not in Application.NEGATIVE_OUTCOMES:
+        return
+    months = PortalSettings.load().ask_window_months
+    ended = Application(outcome=data["outcome"], outcome_on=data.get("outcome_on"))
+    if not ended.within_asking_window(today=timezone.localdate(), months=months):
+        form.add_error(
+            "invite",
+            f"Feedback can be asked for up to {months} months after the outcome, so this candidate "
+            "could no longer ask. Untick this, or check the date of the outcome.",
+        )
 
 
 class ApplicationForm(forms.ModelForm):
@@ -71,6 +85,7 @@ class ApplicationForm(forms.ModelForm):
         data = super().clean()
         if data.get("outcome") in Application.NEGATIVE_OUTCOMES and not data.get("outcome_on"):
             data["outcome_on"] = timezone.localdate()
+        _check_invitation(self, data)
         return data
 
 
@@ -135,6 +150,11 @@ class OutcomeForm(forms.Form):
 
     def clean_outcome_on(self):
         return _not_in_future(self.cleaned_data.get("outcome_on"), "outcome date")
+
+    def clean(self):
+        data = super().clean()
+        _check_invitation(self, data)
+        return data
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

@@ -1,12 +1,16 @@
 """People and applications: candidates, clients, hiring managers, applications."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+
+from feedback_portal.dates import add_months
 
 
 class CandidateProfile(models.Model):
@@ -228,6 +232,13 @@ class Application(models.Model):
     is_confirmed = models.BooleanField(
         default=True, help_text="Unconfirmed when described by a candidate, until triage."
     )
+    # The e-mails about this application (an invitation to ask for feedback).
+    emails = GenericRelation(
+        "feedback_portal.OutboundEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="application",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ApplicationQuerySet.as_manager()
@@ -245,3 +256,12 @@ class Application(models.Model):
     @property
     def is_negative(self) -> bool:
         return self.outcome in self.NEGATIVE_OUTCOMES
+
+    def asking_closes_on(self, months: int) -> date | None:
+        """The last day the candidate may ask for feedback: `months` after the outcome."""
+        return add_months(self.outcome_on, months) if self.outcome_on else None
+
+    def within_asking_window(self, *, today: date, months: int) -> bool:
+        """Is `today` within the asking window? An outcome without a date has no window to miss."""
+        closes = self.asking_closes_on(months)
+        return closes is None or today <= closes

@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from feedback_portal import mail
-from feedback_portal.models import User
+from feedback_portal.models import PortalSettings, User
 
+from .emails import FEEDBACK_INVITATION
 from .models import Application, CandidateProfile, Client, HiringManager
 
 
@@ -158,7 +160,7 @@ def create_application(
         source=source,
         is_confirmed=source != Application.Source.CANDIDATE,
     )
-    if invite and application.is_negative:
+    if invite:
         _invite(application)
     return application
 
@@ -174,8 +176,6 @@ def describe_application(
     interviewed_on: date | None = None,
 ) -> Application:
     """A candidate's own account of an application we do not list: unconfirmed until triage."""
-    from django.utils import timezone
-
     application = create_application(
         client=client,
         recruiter=client.owner,
@@ -205,22 +205,25 @@ def record_outcome(
     *, application: Application, outcome: str, outcome_on: date | None = None, invite: bool = False
 ) -> Application:
     """Record how an application ended; a turned-down candidate may be invited to ask why."""
-    from django.utils import timezone
-
     application.outcome = outcome
     application.outcome_on = outcome_on or (
         timezone.localdate() if outcome != Application.Outcome.PENDING else None
     )
     application.save(update_fields=["outcome", "outcome_on"])
-    if invite and application.is_negative:
+    if invite:
         _invite(application)
     return application
 
 
 def _invite(application: Application) -> None:
-    mail.queue(
-        kind="feedback_invitation",
-        to=application.candidate_email,
-        reply_to=application.recruiter.email,
-        application=application,
-    )
+    """E-mail a turned-down candidate that they can ask why, while they still can."""
+    months = PortalSettings.load().ask_window_months
+    if application.is_negative and application.within_asking_window(
+        today=timezone.localdate(), months=months
+    ):
+        mail.queue(
+            FEEDBACK_INVITATION,
+            to=application.candidate_email,
+            reply_to=application.recruiter.email,
+            about=application,
+        )

@@ -1,54 +1,24 @@
-"""Applications: the candidate's own list, a candidate describing a missing one, a recruiter adding one.
+"""Applications: a candidate describing a missing one, a recruiter adding one or recording its outcome.
 
-Clients: the recruiters' list of them, and each client's page with its hiring managers.
+Clients: the recruiters' list of them, and each client's page with its hiring managers. (The
+candidate's own list of applications shows their feedback requests: it is in requests_app.)
 """
 
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback_portal.access import candidate_required, recruiter_required
 from feedback_portal.models import PortalSettings
-from requests_app.models import FeedbackRequest
 
-from . import exports, services
+from . import services
+from .access import application_for_recruiter, client_for_recruiter, hiring_manager_for_recruiter
 from .forms import ApplicationForm, ClientForm, DescribeApplicationForm, HiringManagerForm, OutcomeForm
-from .models import Application, Client, HiringManager
-
-
-@require_GET
-@candidate_required
-def applications(request: HttpRequest) -> HttpResponse:
-    """The candidate's applications, each with its latest feedback request."""
-    apps = list(Application.objects.for_candidate(request.user))
-    latest: dict[int, FeedbackRequest] = {}
-    for fr in FeedbackRequest.objects.for_candidate(request.user).order_by("created_at"):
-        latest[fr.application_id] = fr
-    rows = [
-        {
-            "application": a,
-            "request": latest.get(a.pk),
-            # One ask per application; asking again is possible only after withdrawing.
-            "can_ask": a.is_negative
-            and (a.pk not in latest or latest[a.pk].state == FeedbackRequest.State.WITHDRAWN),
-        }
-        for a in apps
-    ]
-    return render(request, "candidates/applications.html", {"rows": rows})
-
-
-@require_GET
-@candidate_required
-def export(request: HttpRequest) -> HttpResponse:
-    """The candidate's own data, as their pages show it, as a JSON download."""
-    now = timezone.now()
-    data = exports.candidate_export(request.user, now=now)
-    return exports.json_attachment(data, filename=exports.export_filename("my-feedback-portal-data", now))
+from .models import Application, Client
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,10 +74,9 @@ def recruiter_applications(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@recruiter_required
 def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
     """Record how an application ended, and perhaps invite the candidate to ask why."""
-    application = get_object_or_404(Application.objects.select_related("client"), uuid=application_uuid)
+    application = application_for_recruiter(request, application_uuid)
     form = OutcomeForm(
         request.POST if request.method == "POST" else None,
         initial={"outcome": application.outcome, "outcome_on": application.outcome_on},
@@ -121,22 +90,7 @@ def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse
     return render(request, "candidates/record_outcome.html", {"application": application, "form": form})
 
 
-# Clients and their hiring managers. Every client is the whole agency's: any recruiter may
-# open and edit any of them, so the helpers below only turn unknown ids into a 404.
-
-
-def _client(client_uuid: UUID) -> Client:
-    """A client, with its owner and counts, or 404."""
-    return get_object_or_404(Client.objects.with_counts(), uuid=client_uuid)
-
-
-def _hiring_manager(client_uuid: UUID, manager_uuid: UUID) -> HiringManager:
-    """One of this client's hiring managers, with their history, or 404 (also under another client)."""
-    return get_object_or_404(
-        HiringManager.objects.with_history().select_related("client"),
-        uuid=manager_uuid,
-        client__uuid=client_uuid,
-    )
+# Clients and their hiring managers.
 
 
 @require_GET
@@ -183,17 +137,15 @@ def _client_page(request: HttpRequest, client: Client, *, manager_form: HiringMa
 
 
 @require_GET
-@recruiter_required
 def client_detail(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
     """A client's details and hiring managers, with the form to add one."""
-    return _client_page(request, _client(client_uuid))
+    return _client_page(request, client_for_recruiter(request, client_uuid))
 
 
 @require_http_methods(["GET", "POST"])
-@recruiter_required
 def edit_client(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
     """Rename a client, change its owner or its feedback policy."""
-    client = _client(client_uuid)
+    client = client_for_recruiter(request, client_uuid)
     form = ClientForm(
         request.POST if request.method == "POST" else None,
         client=client,
@@ -218,10 +170,9 @@ def edit_client(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-@recruiter_required
 def add_hiring_manager(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
     """Add a contact at the client; on bad input the client's page shows the form again."""
-    client = _client(client_uuid)
+    client = client_for_recruiter(request, client_uuid)
     form = HiringManagerForm(request.POST, client=client)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -236,10 +187,9 @@ def add_hiring_manager(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@recruiter_required
 def edit_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
     """Correct a hiring manager's name, e-mail or title."""
-    manager = _hiring_manager(client_uuid, manager_uuid)
+    manager = hiring_manager_for_recruiter(request, client_uuid, manager_uuid)
     client = manager.client
     form = HiringManagerForm(
         request.POST if request.method == "POST" else None,
@@ -262,10 +212,9 @@ def edit_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: U
 
 
 @require_POST
-@recruiter_required
 def deactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
     """Stop offering a manager for routing (they left, or moved on); their past requests stay."""
-    manager = _hiring_manager(client_uuid, manager_uuid)
+    manager = hiring_manager_for_recruiter(request, client_uuid, manager_uuid)
     if services.set_hiring_manager_active(manager=manager, active=False):
         text = (
             f"{manager.name} is deactivated: no longer offered when routing requests. "
@@ -283,10 +232,9 @@ def deactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_u
 
 
 @require_POST
-@recruiter_required
 def reactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
     """Offer a deactivated manager for routing again."""
-    manager = _hiring_manager(client_uuid, manager_uuid)
+    manager = hiring_manager_for_recruiter(request, client_uuid, manager_uuid)
     if services.set_hiring_manager_active(manager=manager, active=True):
         messages.success(request, f"{manager.name} is active again and can be chosen when routing requests.")
     else:

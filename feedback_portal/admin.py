@@ -1,8 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils import timezone
-
-from candidates import exports
 
 from .models import OutboundEmail, PortalSettings, User
 
@@ -22,22 +19,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]}),
     ]
-    actions = ["subject_access_export"]
-
-    @admin.action(description="Subject-access export (JSON, originals included)", permissions=["change"])
-    def subject_access_export(self, request, queryset):
-        # One person per file: the file is sent to that person, so it never mixes two.
-        chosen = list(queryset[:2])
-        if len(chosen) != 1 or not chosen[0].is_candidate:
-            self.message_user(request, "Choose exactly one candidate to export.", messages.WARNING)
-            return None
-        [candidate] = chosen
-        now = timezone.now()
-        data = exports.subject_access_export(candidate=candidate, actor=request.user, now=now)
-        self.log_change(request, candidate, "Subject-access export downloaded.")
-        return exports.json_attachment(
-            data, filename=exports.export_filename(f"subject-access-{candidate.pk}", now)
-        )
 
 
 @admin.register(OutboundEmail)

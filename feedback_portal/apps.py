@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class FeedbackPortalConfig(AppConfig):
     name = "feedback_portal"
     verbose_name = "Feedback Portal"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
@@ -101,19 +103,14 @@ class OutboundEmail(models.Model):
     to_email = models.EmailField(max_length=254)
     reply_to = models.EmailField(max_length=254, blank=True)
     subject = models.CharField(max_length=255, blank=True, help_text="Filled in when sent.")
-    feedback_request = models.ForeignKey(
-        "requests_app.FeedbackRequest",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="emails",
+    # What the e-mail is about (a request, a routing, an application…): the row its renderer
+    # reads. Generic, so the outbox knows no domain model; each domain model that e-mails are
+    # about declares the reverse side (a GenericRelation named `emails`).
+    about_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    routing = models.ForeignKey(
-        "requests_app.Routing", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
-    )
-    application = models.ForeignKey(
-        "candidates.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
-    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     recipient = models.ForeignKey(
         "feedback_portal.User",
         null=True,
@@ -132,6 +129,9 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The e-mails about one row (its GenericRelation `emails`): retention blanks a
+            # request's, exports list a candidate's.
+            models.Index(fields=["about_type", "about_id"], name="outbound_about_idx"),
             # The sweep: queued e-mails, and ones stuck in "sending" past their lease.
             models.Index(
                 fields=["state", "lease_expires_at"],

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         if request.user.is_recruiter:
             return redirect("requests_app:dashboard")
-        return redirect("candidates:applications")
+        return redirect("requests_app:applications")
     return render(request, "home.html")
 
 

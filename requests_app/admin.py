@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 
-from . import retention
+from feedback_portal.admin import UserAdmin
+from feedback_portal.models import User
+
+from . import exports, retention
 from .models import (
     AreaAnswer,
     Event,
@@ -188,3 +192,28 @@ class FollowUpAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The portal's user admin, with the export of everything stored about a candidate: their
+# requests live here, so this app adds the action to the admin feedback_portal registers.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithExportAdmin(UserAdmin):
+    actions = [*UserAdmin.actions, "subject_access_export"]
+
+    @admin.action(description="Subject-access export (JSON, originals included)", permissions=["change"])
+    def subject_access_export(self, request, queryset):
+        # One person per file: the file is sent to that person, so it never mixes two.
+        chosen = list(queryset[:2])
+        if len(chosen) != 1 or not chosen[0].is_candidate:
+            self.message_user(request, "Choose exactly one candidate to export.", messages.WARNING)
+            return None
+        [candidate] = chosen
+        now = timezone.now()
+        data = exports.subject_access_export(candidate=candidate, actor=request.user, now=now)
+        self.log_change(request, candidate, "Subject-access export downloaded.")
+        return exports.json_attachment(
+            data, filename=exports.export_filename(f"subject-access-{candidate.pk}", now)
+        )

@@ -1,178 +1,190 @@
-"""The e-mails about feedback requests: one renderer each, building context from ids.
+"""The e-mails about feedback requests: one EmailKind each, and what the timeline says of them.
 
-Templates live in templates/emails/<kind>/ (subject.txt, body.txt, body.html).
-A hiring manager's link is minted here, inside the sending task, and never stored.
+Services queue them with `mail.queue(emails.NEW_REQUEST, to=..., about=feedback_request)`.
+Each kind's renderer builds its template context from the row the e-mail is about, when it
+is sent; templates live in templates/emails/<name>/ (subject.txt, body.txt, body.html). A
+hiring manager's link is minted here, inside the sending task, and never stored.
 """
 
-from collections.abc import Callable
-
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
-from feedback_portal.mail import Cancelled, Rendered, renderer
-from feedback_portal.models import OutboundEmail, PortalSettings
+from feedback_portal import mail
+from feedback_portal.mail import Audience, Cancelled, EmailKind
+from feedback_portal.models import OutboundEmail
 
-from . import tokens
-from .models import FeedbackRequest, FollowUp, Routing
+from . import lifecycle, tokens
+from .digest import digest_for
+from .models import Event, FeedbackRequest, FollowUp, Routing
+
+SENDER_LABEL = "Feedback Portal"  # who the timeline says acted, for what the portal did itself
 
 
-def _request(email: OutboundEmail) -> FeedbackRequest:
+def _request(pk: int) -> FeedbackRequest:
     return FeedbackRequest.objects.select_related(
         "application__client", "application__recruiter", "candidate"
-    ).get(pk=email.feedback_request_id)
+    ).get(pk=pk)
 
 
-def _link_path(routing: Routing) -> str:
-    """A fresh link to the routing, minted now; none once the manager can no longer answer.
-
-    The e-mail may wait in the queue (for its task, or a retry) while the manager answers,
-    the candidate withdraws or the recruiter re-routes or ends the request: then it is not
-    sent at all, so nobody is asked about a request that is over for them.
-    """
-    if not routing.is_live():
-        raise Cancelled("the hiring manager's link closed before the e-mail went out")
-    state = FeedbackRequest.State(routing.feedback_request.state)
-    if state != FeedbackRequest.State.AWAITING_MANAGER:
-        raise Cancelled(f"the hiring manager can no longer answer (the request is {state.label.lower()})")
-    return reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
+def _routing(pk: int) -> Routing:
+    return Routing.objects.select_related(
+        "feedback_request__application__client",
+        "feedback_request__application__recruiter",
+        "feedback_request__candidate",
+        "hiring_manager",
+        "follow_up",
+    ).get(pk=pk)
 
 
-def _follow_up_link_path(routing: Routing) -> str:
-    """A fresh link to a follow-up routing, minted now; none once the manager can no longer reply.
-
-    As for _link_path: the recruiter may have answered the question, or forwarded it again,
-    while the e-mail waited in the queue.
-    """
-    if not routing.is_live():
-        raise Cancelled("the hiring manager's link closed before the e-mail went out")
-    state = FollowUp.State(routing.follow_up.state)
-    if state != FollowUp.State.FORWARDED:
-        raise Cancelled(
-            f"the follow-up question no longer waits for the hiring manager (it is {state.label.lower()})"
-        )
-    return reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
-
-
-def _common(feedback_request: FeedbackRequest) -> dict:
+def _about(feedback_request: FeedbackRequest, page: str, **extra) -> dict:
+    """What every request e-mail shows, with a link to its reader's own page of the request."""
     return {
-        "portal": PortalSettings.load(),
         "feedback_request": feedback_request,
         "application": feedback_request.application,
         "client": feedback_request.application.client,
+        "path": reverse(page, args=[feedback_request.uuid]),
+        **extra,
     }
 
 
-def _about_request(email: OutboundEmail, audience: str, page: str, **extra) -> Rendered:
-    """The context every request e-mail shares, with a link to the reader's own page."""
-    fr = _request(email)
-    path = reverse(page, args=[fr.uuid])
-    return Rendered({**_common(fr), "path": path, **extra}, audience=audience)
+def _to_recruiter(email: OutboundEmail) -> dict:
+    return _about(_request(email.about_id), "requests_app:dashboard_request")
 
 
-def _to_recruiter(email: OutboundEmail, **extra) -> Rendered:
-    return _about_request(email, "recruiter", "requests_app:dashboard_request", **extra)
+def _to_candidate(email: OutboundEmail) -> dict:
+    return _about(_request(email.about_id), "requests_app:candidate_request")
 
 
-def _to_candidate(email: OutboundEmail) -> Rendered:
-    return _about_request(email, "candidate", "requests_app:candidate_request")
+def _to_manager(email: OutboundEmail) -> dict:
+    """A fresh link to the routing, minted now; no e-mail at all once the manager can no longer answer.
+
+    The e-mail may have waited in the queue while the manager answered, the candidate withdrew or
+    the recruiter re-routed, answered or ended it: then nobody is asked about what is over for them.
+    """
+    routing = _routing(email.about_id)
+    if reason := lifecycle.manager_can_no_longer_answer(routing):
+        raise Cancelled(reason)
+    path = reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
+    return {
+        **_about(routing.feedback_request, "requests_app:dashboard_request"),
+        "routing": routing,
+        "manager": routing.hiring_manager,
+        "path": path,
+    }
 
 
-def _to_manager(email: OutboundEmail, link_path: Callable[[Routing], str] = _link_path) -> Rendered:
-    fr = _request(email)
-    routing = email.routing
-    path = link_path(routing)  # a fresh token, minted here and never stored
-    return Rendered(
-        {**_common(fr), "routing": routing, "manager": routing.hiring_manager, "path": path},
-        audience="hiring manager",
+def _routing_expired(email: OutboundEmail) -> dict:
+    routing = _routing(email.about_id)
+    return _about(routing.feedback_request, "requests_app:dashboard_request", routing=routing)
+
+
+def _follow_up_replied(email: OutboundEmail) -> dict:
+    feedback_request = _request(email.about_id)
+    return _about(
+        feedback_request,
+        "requests_app:dashboard_request",
+        follow_up=FollowUp.objects.get(feedback_request=feedback_request),
     )
 
 
-@renderer("new_request")
-def new_request(email: OutboundEmail) -> Rendered:
-    """To the owning recruiter, at once, when a candidate asks."""
-    return _to_recruiter(email)
-
-
-@renderer("request_received")
-def request_received(email: OutboundEmail) -> Rendered:
-    """To the candidate: we have your request."""
-    return _to_candidate(email)
-
-
-@renderer("manager_request")
-def manager_request(email: OutboundEmail) -> Rendered:
-    """To the hiring manager, with a fresh personal link to answer."""
-    return _to_manager(email)
-
-
-@renderer("manager_reminder")
-def manager_reminder(email: OutboundEmail) -> Rendered:
-    """To the hiring manager, a polite nudge with a fresh link to the same routing."""
-    return _to_manager(email)
-
-
-@renderer("routing_expired")
-def routing_expired(email: OutboundEmail) -> Rendered:
-    """To the recruiter: the manager did not answer in time; re-route, extend or decline."""
-    return _to_recruiter(email, routing=email.routing)
-
-
-@renderer("recruiter_digest")
-def recruiter_digest(email: OutboundEmail) -> Rendered:
-    """To one recruiter, each business morning: what waits for them, as of sending."""
-    from django.utils import timezone
-
-    from .reminders import digest_for
-
-    portal = PortalSettings.load()
+def _recruiter_digest(email: OutboundEmail) -> dict:
+    """What waits for the recruiter, as of sending."""
     recruiter = email.recipient
-    return Rendered(
-        {
-            "portal": portal,
-            "recruiter": recruiter,
-            "digest": digest_for(recruiter, now=timezone.now(), portal=portal),
-            "path": reverse("requests_app:dashboard"),
-        },
-        audience="recruiter",
+    return {
+        "recruiter": recruiter,
+        "digest": digest_for(recruiter, now=timezone.now()),
+        "path": reverse("requests_app:dashboard"),
+    }
+
+
+# To the owning recruiter, at once, when a candidate asks.
+NEW_REQUEST = EmailKind("new_request", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
+# To the candidate: we have your request.
+REQUEST_RECEIVED = EmailKind("request_received", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+# To the hiring manager, with a fresh personal link to answer.
+MANAGER_REQUEST = EmailKind("manager_request", Audience.HIRING_MANAGER, _to_manager, about=Routing)
+# To the hiring manager, a polite nudge with a fresh link to the same routing.
+MANAGER_REMINDER = EmailKind("manager_reminder", Audience.HIRING_MANAGER, _to_manager, about=Routing)
+# To the recruiter: the manager did not answer in time; re-route, extend or decline.
+ROUTING_EXPIRED = EmailKind("routing_expired", Audience.RECRUITER, _routing_expired, about=Routing)
+# To one recruiter, each business morning: what waits for them (`recipient` is the recruiter).
+RECRUITER_DIGEST = EmailKind("recruiter_digest", Audience.RECRUITER, _recruiter_digest)
+# To the recruiter: an answer (or a manager's decline) waits for review.
+ANSWER_RECEIVED = EmailKind("answer_received", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
+# To the candidate: their feedback is ready to read.
+FEEDBACK_RELEASED = EmailKind("feedback_released", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+# To the candidate: a kind word that no detailed feedback will come.
+REQUEST_DECLINED = EmailKind("request_declined", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+# To the owning recruiter, at once: the candidate asked a follow-up question.
+FOLLOW_UP_ASKED = EmailKind("follow_up_asked", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
+# To the hiring manager whose feedback was released: the follow-up question, with a fresh link.
+MANAGER_FOLLOW_UP = EmailKind("manager_follow_up", Audience.HIRING_MANAGER, _to_manager, about=Routing)
+# To the recruiter: the manager replied to (or declined) the follow-up; review and send it.
+FOLLOW_UP_REPLIED = EmailKind(
+    "follow_up_replied", Audience.RECRUITER, _follow_up_replied, about=FeedbackRequest
+)
+# To the candidate: their follow-up question has an answer.
+FOLLOW_UP_ANSWERED = EmailKind("follow_up_answered", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+
+
+def about_request(feedback_request: FeedbackRequest) -> QuerySet[OutboundEmail]:
+    """Every e-mail about the request: its own, and those about its routings (the manager's)."""
+    return OutboundEmail.objects.filter(
+        Q(feedback_request=feedback_request) | Q(routing__feedback_request=feedback_request)
     )
 
 
-@renderer("answer_received")
-def answer_received(email: OutboundEmail) -> Rendered:
-    """To the recruiter: an answer waits for review."""
-    return _to_recruiter(email)
+# --- What the timeline says of the request's e-mails ----------------------------------------
 
 
-@renderer("feedback_released")
-def feedback_released(email: OutboundEmail) -> Rendered:
-    """To the candidate: their feedback is ready to read."""
-    return _to_candidate(email)
+def _request_id(email: OutboundEmail) -> int | None:
+    """The request an e-mail is about, directly or through one of its routings."""
+    if email.about_type_id is None:
+        return None
+    model = ContentType.objects.get_for_id(email.about_type_id).model_class()
+    if model is FeedbackRequest:
+        return email.about_id
+    if model is Routing:
+        return Routing.objects.filter(pk=email.about_id).values_list("feedback_request_id", flat=True).first()
+    return None
 
 
-@renderer("request_declined")
-def request_declined(email: OutboundEmail) -> Rendered:
-    """To the candidate: a kind word that no detailed feedback will come."""
-    return _to_candidate(email)
+@receiver(mail.email_sent, dispatch_uid="requests_app.emails.note_sent")
+def note_sent(sender, email: OutboundEmail, kind: EmailKind, subject: str, at, **kwargs) -> None:
+    if (request_id := _request_id(email)) is None:
+        return
+    Event.objects.create(
+        feedback_request_id=request_id,
+        kind=Event.Kind.EMAIL_SENT,
+        actor_label=SENDER_LABEL,
+        message=f"E-mail to the {kind.audience}: “{subject}”",
+        visible_to_candidate=kind.audience == Audience.CANDIDATE,
+        created_at=at,
+    )
 
 
-@renderer("follow_up_asked")
-def follow_up_asked(email: OutboundEmail) -> Rendered:
-    """To the owning recruiter, at once: the candidate asked a follow-up question."""
-    return _to_recruiter(email)
+@receiver(mail.email_cancelled, dispatch_uid="requests_app.emails.note_cancelled")
+def note_cancelled(sender, email: OutboundEmail, reason: str, **kwargs) -> None:
+    if (request_id := _request_id(email)) is None:
+        return
+    Event.objects.create(
+        feedback_request_id=request_id,
+        kind=Event.Kind.NOTE,
+        actor_label=SENDER_LABEL,
+        message=f"E-mail to {email.to_email} not sent: {reason}.",
+    )
 
 
-@renderer("manager_follow_up")
-def manager_follow_up(email: OutboundEmail) -> Rendered:
-    """To the hiring manager whose feedback was released: the follow-up question, with a fresh link."""
-    return _to_manager(email, link_path=_follow_up_link_path)
-
-
-@renderer("follow_up_replied")
-def follow_up_replied(email: OutboundEmail) -> Rendered:
-    """To the recruiter: the manager replied to (or declined) the follow-up; review and send it."""
-    return _to_recruiter(email, follow_up=FollowUp.objects.get(feedback_request_id=email.feedback_request_id))
-
-
-@renderer("follow_up_answered")
-def follow_up_answered(email: OutboundEmail) -> Rendered:
-    """To the candidate: their follow-up question has an answer."""
-    return _to_candidate(email)
+@receiver(mail.email_failed, dispatch_uid="requests_app.emails.note_failed")
+def note_failed(sender, email: OutboundEmail, error: str, **kwargs) -> None:
+    if (request_id := _request_id(email)) is None:
+        return
+    Event.objects.create(
+        feedback_request_id=request_id,
+        kind=Event.Kind.EMAIL_FAILED,
+        actor_label=SENDER_LABEL,
+        message=f"E-mail to {email.to_email} could not be sent: {error}",
+    )

@@ -6,7 +6,6 @@ two workers at once, or after a lost broker message never sends a reminder or a 
 twice; the e-mails themselves are rows the mail pipeline sends at least once.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -14,7 +13,9 @@ from django.db import IntegrityError, transaction
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
-from .models import Event, FeedbackRequest, FollowUp, RecruiterDigest, Reminder, Routing
+from .digest import digest_for
+from .emails import MANAGER_REMINDER, RECRUITER_DIGEST, SENDER_LABEL
+from .models import Event, FeedbackRequest, RecruiterDigest, Reminder, Routing
 
 
 def due_step(routing: Routing, days: list[int], now: datetime) -> int:
@@ -62,61 +63,17 @@ def _remind(routing: Routing, step: int, *, now: datetime) -> bool:
     Event.objects.create(
         feedback_request=feedback_request,
         kind=Event.Kind.REMINDED,
-        actor_label="Feedback Portal",
+        actor_label=SENDER_LABEL,
         message=f"Reminder {step} to {routing.hiring_manager.name}.",
         created_at=now,
     )
     mail.queue(
-        kind="manager_reminder",
+        MANAGER_REMINDER,
         to=routing.hiring_manager.email,
         reply_to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-        routing=routing,
+        about=routing,
     )
     return True
-
-
-@dataclass
-class Digest:
-    """What one recruiter should act on today."""
-
-    untriaged: list[FeedbackRequest] = field(default_factory=list)
-    to_release: list[FeedbackRequest] = field(default_factory=list)
-    expired: list[FeedbackRequest] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.untriaged or self.to_release or self.expired or self.follow_ups)
-
-
-def digest_for(recruiter: User, *, now: datetime, portal: PortalSettings | None = None) -> Digest:
-    """The recruiter's requests past the triage SLA, answers to release, expired links and open follow-ups."""
-    portal = portal or PortalSettings.load()
-    today = now.astimezone(portal.zone).date()
-    mine = (
-        FeedbackRequest.objects.filter(application__recruiter=recruiter)
-        .select_related("application__client")
-        .order_by("created_at")
-    )
-    digest = Digest()
-    for fr in mine.filter(
-        state__in=[
-            FeedbackRequest.State.SUBMITTED,
-            FeedbackRequest.State.ANSWERED,
-            FeedbackRequest.State.EXPIRED,
-        ]
-    ):
-        if fr.state == FeedbackRequest.State.SUBMITTED:
-            asked = fr.created_at.astimezone(portal.zone).date()
-            if today > portal.add_business_days(asked, portal.triage_sla_business_days):
-                digest.untriaged.append(fr)
-        elif fr.state == FeedbackRequest.State.ANSWERED:
-            digest.to_release.append(fr)
-        else:
-            digest.expired.append(fr)
-    # Every open follow-up, from the day it is asked: one question, and the candidate is waiting.
-    digest.follow_ups = list(FollowUp.objects.for_digest(recruiter))
-    return digest
 
 
 def send_recruiter_digests(*, now: datetime) -> int:
@@ -141,7 +98,7 @@ def _queue_digest(recruiter: User, day, *, now: datetime) -> bool:
         with transaction.atomic():
             # The claim: the unique (recruiter, day) row; a second sweep fails to insert it.
             RecruiterDigest.objects.create(recruiter=recruiter, day=day, created_at=now)
-            mail.queue(kind="recruiter_digest", to=recruiter.email, recipient=recruiter)
+            mail.queue(RECRUITER_DIGEST, to=recruiter.email, recipient=recruiter)
     except IntegrityError:
         return False
     return True

@@ -22,7 +22,6 @@ each one with a conditional update of anonymised_at, so it is done once however 
 wherever the sweep runs.
 """
 
-import calendar
 import uuid
 from datetime import datetime
 
@@ -30,8 +29,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from candidates.models import Application
+from feedback_portal.dates import add_months
 from feedback_portal.models import OutboundEmail, PortalSettings, User
 
+from . import emails
 from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, FollowUp, Routing
 
 ANONYMISED_NAME = "Anonymised candidate"
@@ -51,9 +52,7 @@ def anonymised_email() -> str:
 
 def retention_cutoff(now: datetime, months: int) -> datetime:
     """`now` minus whole calendar months (31 May less 3 months is 28 or 29 February)."""
-    index = now.year * 12 + now.month - 1 - months
-    year, month = index // 12, index % 12 + 1
-    return now.replace(year=year, month=month, day=min(now.day, calendar.monthrange(year, month)[1]))
+    return add_months(now, -months)
 
 
 def anonymise_due_requests(*, now: datetime) -> int:
@@ -108,7 +107,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     # The timeline is append-only for everything else; retention is the one writer that
     # blanks what was said, keeping what happened, when, and who acted.
     Event.objects.filter(feedback_request=feedback_request).update(message="")
-    _blank_emails(OutboundEmail.objects.filter(feedback_request=feedback_request), addresses)
+    _blank_emails(emails.about_request(feedback_request), addresses)
     # An application asked about again keeps its details until its newest request is done.
     if not application.feedback_requests.filter(anonymised_at__isnull=True).exists():
         Application.objects.filter(pk=application.pk).update(
@@ -118,7 +117,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     Event.objects.create(
         feedback_request=feedback_request,
         kind=Event.Kind.NOTE,
-        actor_label="Feedback Portal",
+        actor_label=emails.SENDER_LABEL,
         message=ANONYMISED_MESSAGE,
         visible_to_candidate=True,
         created_at=now,
@@ -128,18 +127,18 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     return True
 
 
-def _blank_emails(emails, addresses: set[str]) -> None:
+def _blank_emails(rows, addresses: set[str]) -> None:
     """E-mails keep their kind, state and dates; subjects (they name the candidate) and errors go."""
     # One still unsent after the retention period is not going to be wanted.
-    emails.filter(state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.SENDING]).update(
+    rows.filter(state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.SENDING]).update(
         state=OutboundEmail.State.CANCELLED, lease_expires_at=None
     )
-    emails.update(subject="", last_error="")
+    rows.update(subject="", last_error="")
     to_candidate = Q()
     for address in filter(None, addresses):
         to_candidate |= Q(to_email__iexact=address)
     if to_candidate:
-        emails.filter(to_candidate).update(to_email=ANONYMISED_ADDRESS)
+        rows.filter(to_candidate).update(to_email=ANONYMISED_ADDRESS)
 
 
 # --- Legal hold ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The legal-safety check on what a candidate will read (DESIGN §9).
+"""The legal-safety check on what a candidate will read.
 
 `check_feedback` is pure: it reads only the text, ratings and terms it is given, so the
 release page and the tests call it alike. It flags two things, each with the place

@@ -1,24 +1,35 @@
-"""Celery tasks for requests: thin wrappers around services, taking no secrets."""
+"""Celery tasks for requests: thin wrappers that call a sweep with the time it runs at.
+
+Beat runs each on a schedule (settings.CELERY_BEAT_SCHEDULE). Each task takes no secrets and
+imports its service inside the function, as services may enqueue tasks. Every sweep claims
+its work in the database, so running one twice, at once on two workers, or again after a
+late acknowledgement changes nothing. Time limits: the soft one raises inside the sweep
+(what it finished is committed, the rest waits for the next run); the hard one stops it.
+"""
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+SWEEP_LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 
 
-@shared_task
+@shared_task(**SWEEP_LIMITS)
 def expire_routings() -> int:
     """Move requests whose hiring-manager link ran out to "expired", for the recruiter to act on."""
+    from . import services
+
     return services.expire_due_routings(now=timezone.now())
 
 
-@shared_task
+@shared_task(**SWEEP_LIMITS)
 def close_stale_releases() -> int:
     """Close released requests nobody acknowledged within the portal's period."""
+    from . import services
+
     return services.close_stale_releases(now=timezone.now())
 
 
-@shared_task
+@shared_task(**SWEEP_LIMITS)
 def send_due_reminders() -> int:
     """Remind hiring managers whose next reminder is due (working hours only)."""
     from . import reminders
@@ -26,7 +37,7 @@ def send_due_reminders() -> int:
     return reminders.send_due_reminders(now=timezone.now())
 
 
-@shared_task
+@shared_task(**SWEEP_LIMITS)
 def send_recruiter_digests() -> int:
     """Each business morning, one digest e-mail per recruiter with something to act on."""
     from . import reminders
@@ -34,7 +45,7 @@ def send_recruiter_digests() -> int:
     return reminders.send_recruiter_digests(now=timezone.now())
 
 
-@shared_task
+@shared_task(soft_time_limit=1800, time_limit=2100)
 def anonymise_due_requests() -> int:
     """Anonymise requests ended longer ago than the retention period; legal holds are skipped."""
     from . import retention

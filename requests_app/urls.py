@@ -5,6 +5,8 @@ from .views import analytics, candidate, manager, recruiter
 app_name = "requests_app"
 
 urlpatterns = [
+    path("applications/", candidate.applications, name="applications"),
+    path("applications/export/", candidate.export, name="export"),
     path("applications/<uuid:application_uuid>/request/", candidate.new_request, name="new_request"),
     path("requests/<uuid:request_uuid>/", candidate.candidate_request_page, name="candidate_request"),
     path("requests/<uuid:request_uuid>/withdraw/", candidate.withdraw, name="withdraw"),

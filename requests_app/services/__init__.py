@@ -1,10 +1,11 @@
 """Every write and state transition of a feedback request.
 
-Each transition is a guarded update (only from the states the table in models.py
-allows, so two recruiters clicking at once cannot both win) and writes an Event
-in the same transaction. E-mails are queued rows, sent after commit.
+Each service takes the request's row lock, asks the lifecycle's predicate for its action
+(requests_app.lifecycle: the same one the page asked, so a refusal reads the same), then
+takes the guarded move, which writes an Event in the same transaction. E-mails are queued
+rows, sent after commit.
 
-- `transitions`: the guarded steps, the row lock, and what the services share.
+- `shared`: the row lock, closing links, opening a routing, telling the candidate.
 - `requests`: the candidate's and the recruiter's writes on a request.
 - `routing`: the request's trip to a hiring manager and their answer.
 - `follow_ups`: the one follow-up question after release.
@@ -12,6 +13,7 @@ in the same transaction. E-mails are queued rows, sent after commit.
 Callers use the names below: `from requests_app import services; services.route_request(...)`.
 """
 
+from ..lifecycle import TransitionNotAllowed
 from .follow_ups import (
     answer_follow_up,
     ask_follow_up,
@@ -38,7 +40,6 @@ from .routing import (
     submit_manager_decline,
     submit_manager_response,
 )
-from .transitions import TransitionNotAllowed
 
 __all__ = [
     "TransitionNotAllowed",

@@ -1,4 +1,4 @@
-"""The follow-up question (DESIGN §4): one question after release.
+"""The follow-up question: one question after release.
 
 The candidate asks; the recruiter answers it, or forwards it to the same hiring manager
 by e-mailed link, reviews the reply and sends it on.
@@ -10,21 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import HiringManager
-from feedback_portal import mail
 from feedback_portal.models import User
 
-from .. import safety
+from .. import emails, lifecycle, safety
+from ..lifecycle import FollowUpAction, TransitionNotAllowed
 from ..models import Event, FeedbackRequest, FollowUp, Routing
-from .transitions import (
+from .shared import (
     HIRING_MANAGER,
-    TransitionNotAllowed,
-    _follow_up_transition,
-    _lock,
-    _new_routing,
-    _note_acknowledged_flags,
-    _revoke_links,
-    _send_routing,
-    _tell_candidate,
+    fresh_follow_up,
+    lock,
+    new_routing,
+    note_acknowledged_flags,
+    revoke_links,
+    send_routing,
+    tell_candidate,
+    tell_recruiter,
 )
 
 
@@ -34,15 +34,9 @@ def ask_follow_up(*, feedback_request: FeedbackRequest, candidate: User, questio
     question = question.strip()
     if not question:
         raise ValueError("A follow-up question needs some text.")
-    _lock(feedback_request)
-    # Read under the lock: the request may have closed since the page was read.
-    state = FeedbackRequest.objects.filter(pk=feedback_request.pk).values_list("state", flat=True).first()
-    if state != FeedbackRequest.State.RELEASED:
-        raise TransitionNotAllowed(
-            "A follow-up question can be asked once your feedback is released, until the request is closed."
-        )
-    if FollowUp.objects.filter(feedback_request=feedback_request).exists():
-        raise TransitionNotAllowed("You have already asked your follow-up question on this feedback.")
+    # Asked under the lock: the request may have closed, or the question been asked, meanwhile.
+    lock(feedback_request)
+    lifecycle.may_ask_follow_up(feedback_request, fresh_follow_up(feedback_request)).enforce()
     now = timezone.now()
     follow_up = FollowUp.objects.create(
         feedback_request=feedback_request, question=question, asked_at=now, state_changed_at=now
@@ -55,25 +49,25 @@ def ask_follow_up(*, feedback_request: FeedbackRequest, candidate: User, questio
         visible_to_candidate=True,
         created_at=now,
     )
-    mail.queue(
-        kind="follow_up_asked",
-        to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-    )
+    tell_recruiter(feedback_request, emails.FOLLOW_UP_ASKED)
     return follow_up
 
 
-def _follow_up_manager(feedback_request: FeedbackRequest) -> HiringManager | None:
+def follow_up_manager(routings: Sequence[Routing]) -> HiringManager | None:
     """Who a follow-up question goes to: the hiring manager of the request's last routing.
 
-    That is the manager whose answer was released (release takes the latest answer, and a new
-    answer only ever comes after a new routing), or the one asked before the recruiter recorded
-    their feedback from a call. None when the request was never routed.
+    `routings` are the request's routings, newest first. The last one of the request itself is
+    the manager whose answer was released (release takes the latest answer, and a new answer
+    only ever comes after a new routing), or the one asked before the recruiter recorded their
+    feedback from a call. None when the request was never routed.
     """
-    routing = (
-        feedback_request.routings.filter(follow_up__isnull=True).select_related("hiring_manager").first()
-    )
+    routing = next((r for r in routings if r.follow_up_id is None), None)
     return routing.hiring_manager if routing else None
+
+
+def follow_up_link(routings: Sequence[Routing], follow_up: FollowUp) -> Routing | None:
+    """The latest routing that forwarded this follow-up question, if it was forwarded."""
+    return next((r for r in routings if r.follow_up_id == follow_up.pk), None)
 
 
 @transaction.atomic
@@ -82,16 +76,17 @@ def forward_follow_up(
 ) -> Routing:
     """Forward the question, perhaps reworded, to the same hiring manager with a fresh link.
 
-    Forwarding again revokes the earlier follow-up link (e.g. once it expired) and sends a new one.
+    Forwarding again (once the earlier follow-up link has closed, e.g. expired) revokes it and
+    sends a new one.
     """
-    feedback_request = follow_up.feedback_request
-    _lock(feedback_request)
-    manager = _follow_up_manager(feedback_request)
-    if manager is None or not manager.is_active:
-        raise TransitionNotAllowed(
-            "There is no active hiring manager to forward this question to: answer it yourself."
-        )
-    routing = _new_routing(
+    feedback_request = lock(follow_up.feedback_request)
+    follow_up.refresh_from_db(fields=["state"])
+    routings = list(feedback_request.routings.select_related("hiring_manager__client"))
+    manager = follow_up_manager(routings)
+    lifecycle.may_forward_follow_up(
+        follow_up, manager=manager, link=follow_up_link(routings, follow_up)
+    ).enforce()
+    routing = new_routing(
         feedback_request,
         manager,
         actor,
@@ -99,18 +94,17 @@ def forward_follow_up(
         expires_in_days=expires_in_days,
         follow_up=follow_up,
     )
-    _follow_up_transition(
+    lifecycle.move_follow_up(
         follow_up,
-        "forward",
-        kind=Event.Kind.FOLLOW_UP_FORWARDED,
+        FollowUpAction.FORWARD,
         actor=actor,
         message=f"Follow-up question sent to {manager.name} at {manager.client.name}; "
         f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )
-    _send_routing(
+    send_routing(
         routing,
         actor,
-        email_kind="manager_follow_up",
+        kind=emails.MANAGER_FOLLOW_UP,
         candidate_note="Your follow-up question was passed to the interview team.",
     )
     return routing
@@ -118,16 +112,16 @@ def forward_follow_up(
 
 def _manager_follow_up_reply(routing: Routing, *, reply: str, declined: bool, message: str) -> FollowUp:
     """Store the manager's reply (or decline) as the original; the recruiter reviews it."""
-    feedback_request = routing.feedback_request
-    _lock(feedback_request)
-    # Checked again under the lock: the page read `routing` before a re-forward or an answer closed it.
-    if routing.follow_up_id is None or not Routing.objects.live().filter(pk=routing.pk).exists():
-        raise TransitionNotAllowed("This link is closed.")
-    follow_up = routing.follow_up
-    _follow_up_transition(
-        follow_up,
-        "reply",
-        kind=Event.Kind.FOLLOW_UP_REPLIED,
+    if routing.follow_up_id is None:
+        raise TransitionNotAllowed(lifecycle.LINK_CLOSED)
+    feedback_request = lock(routing.feedback_request)
+    # Asked again under the lock: the page read `routing` before a re-forward or an answer closed it.
+    routing.refresh_from_db(fields=["revoked_at", "expires_at"])
+    routing.follow_up = fresh_follow_up(feedback_request)
+    lifecycle.manager_may_answer(routing).enforce()
+    lifecycle.move_follow_up(
+        routing.follow_up,
+        FollowUpAction.REPLY,
         actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
         message=message,
         reply=reply,
@@ -135,12 +129,8 @@ def _manager_follow_up_reply(routing: Routing, *, reply: str, declined: bool, me
         replied_at=timezone.now(),
         replied_via=routing,
     )
-    mail.queue(
-        kind="follow_up_replied",
-        to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-    )
-    return follow_up
+    tell_recruiter(feedback_request, emails.FOLLOW_UP_REPLIED)
+    return routing.follow_up
 
 
 @transaction.atomic
@@ -184,18 +174,17 @@ def answer_follow_up(
     answer = answer.strip()
     if not answer:
         raise ValueError("An answer needs some text.")
-    feedback_request = follow_up.feedback_request
-    _lock(feedback_request)
-    current = FollowUp.objects.filter(pk=follow_up.pk).values("state", "reply_declined").first()
-    if seen_state and current["state"] != seen_state and current["state"] == FollowUp.State.REPLIED:
+    feedback_request = lock(follow_up.feedback_request)
+    current = fresh_follow_up(feedback_request)
+    if seen_state and current.state != seen_state and current.state == FollowUp.State.REPLIED:
         raise TransitionNotAllowed(
             "The hiring manager replied while you were writing: read their reply, then send the answer."
         )
-    from_team = current["state"] == FollowUp.State.REPLIED and not current["reply_declined"]
-    answered = _follow_up_transition(
+    lifecycle.may_answer_follow_up(current).enforce()
+    from_team = current.has_team_reply
+    answered = lifecycle.move_follow_up(
         follow_up,
-        "answer",
-        kind=Event.Kind.FOLLOW_UP_ANSWERED,
+        FollowUpAction.ANSWER,
         actor=actor,
         message="Your follow-up question has been answered.",
         visible_to_candidate=True,
@@ -204,9 +193,9 @@ def answer_follow_up(
         answered_at=timezone.now(),
         answered_by=actor,
     )
-    _note_acknowledged_flags(
+    note_acknowledged_flags(
         feedback_request, actor, acknowledged_flags, "Follow-up answer sent", at=answered.created_at
     )
-    _revoke_links(feedback_request)
-    _tell_candidate(feedback_request, "follow_up_answered")
+    revoke_links(feedback_request)
+    tell_candidate(feedback_request, emails.FOLLOW_UP_ANSWERED)
     return follow_up

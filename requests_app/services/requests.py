@@ -1,29 +1,25 @@
 """The candidate's and the recruiter's writes on a feedback request.
 
 Submit, confirm the application, record a call's answer, release, decline, withdraw,
-acknowledge, and close (one request, or every stale release).
+acknowledge, and close (one request, or every stale release). Each asks the lifecycle's
+predicate for its action under the request's lock, then takes the guarded move.
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
+from candidates import services as candidate_services
 from candidates.models import Application
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
-from .. import safety
-from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating
-from .transitions import (
-    TransitionNotAllowed,
-    _lock,
-    _note_acknowledged_flags,
-    _revoke_links,
-    _tell_candidate,
-    _transition,
-)
+from .. import emails, lifecycle, safety
+from ..emails import SENDER_LABEL
+from ..lifecycle import Action, TransitionNotAllowed
+from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
+from .shared import fresh_follow_up, lock, note_acknowledged_flags, revoke_links, tell_candidate
 
 
 @transaction.atomic
@@ -36,17 +32,30 @@ def submit_request(
     consent_to_forward: bool,
     self_assessment: dict[str, str] | None = None,
 ) -> FeedbackRequest:
-    """A candidate asks for feedback; the owning recruiter and the candidate are e-mailed."""
-    feedback_request = FeedbackRequest.objects.create(
-        application=application,
-        candidate=candidate,
-        areas=[a for a in Area.values if a in areas],
-        self_assessment={
-            a: r for a, r in (self_assessment or {}).items() if a in Area.values and r in Rating.values
-        },
-        questions=questions.strip(),
-        consent_to_forward=consent_to_forward,
-    )
+    """A candidate asks for feedback; the owning recruiter and the candidate are e-mailed.
+
+    Refused (TransitionNotAllowed) when the application cannot take a request now: see
+    lifecycle.may_ask. Two asks at once: the one-open-request constraint lets one through.
+    """
+    if application.candidate_id != candidate.pk:
+        raise ValueError("A candidate asks only about their own applications.")
+    lifecycle.may_ask(application).enforce()
+    try:
+        with transaction.atomic():
+            feedback_request = FeedbackRequest.objects.create(
+                application=application,
+                candidate=candidate,
+                areas=[a for a in Area.values if a in areas],
+                self_assessment={
+                    a: r
+                    for a, r in (self_assessment or {}).items()
+                    if a in Area.values and r in Rating.values
+                },
+                questions=questions.strip(),
+                consent_to_forward=consent_to_forward,
+            )
+    except IntegrityError:
+        raise TransitionNotAllowed("You have already asked for feedback on this application.") from None
     Event.objects.create(
         feedback_request=feedback_request,
         kind=Event.Kind.SUBMITTED,
@@ -56,17 +65,8 @@ def submit_request(
         visible_to_candidate=True,
         created_at=feedback_request.created_at,
     )
-    mail.queue(
-        kind="new_request",
-        to=application.recruiter.email,
-        feedback_request=feedback_request,
-    )
-    mail.queue(
-        kind="request_received",
-        to=candidate.email,
-        reply_to=application.recruiter.email,
-        feedback_request=feedback_request,
-    )
+    mail.queue(emails.NEW_REQUEST, to=application.recruiter.email, about=feedback_request)
+    tell_candidate(feedback_request, emails.REQUEST_RECEIVED)
     return feedback_request
 
 
@@ -84,82 +84,67 @@ def release_response(
     Flags of the legal-safety check released anyway (the release form refuses any left
     unresolved) are noted on the timeline with their reasons, for recruiters only.
     """
-    feedback_request = response.feedback_request
-    if response.kind != FeedbackResponse.Kind.FEEDBACK:
-        raise TransitionNotAllowed("A decline is confirmed, not released.")
-    released = _transition(
+    feedback_request = lock(response.feedback_request)
+    lifecycle.may_release(feedback_request, response).enforce()
+    released = lifecycle.move(
         feedback_request,
-        "release",
-        kind=Event.Kind.RELEASED,
+        Action.RELEASE,
         actor=actor,
         message="Your feedback is ready to read.",
         visible_to_candidate=True,
     )
-    _note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
-    now = timezone.now()
+    note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
     response.released_summary = released_summary.strip()
-    response.released_at = now
+    response.released_at = released.created_at
     response.released_by = actor
     response.save(update_fields=["released_summary", "released_at", "released_by"])
     for answer in response.answers.all():
         answer.released_comment = released_comments.get(answer.area, "").strip()
         answer.save(update_fields=["released_comment"])
-    _revoke_links(feedback_request)
-    _tell_candidate(feedback_request, "feedback_released")
+    revoke_links(feedback_request)
+    tell_candidate(feedback_request, emails.FEEDBACK_RELEASED)
     return response
 
 
 @transaction.atomic
 def decline_request(*, feedback_request: FeedbackRequest, actor: User, message: str) -> None:
     """The recruiter declines (or confirms a manager's decline); the candidate gets a kind message."""
-    _transition(
+    lifecycle.may_decline(lock(feedback_request)).enforce()
+    lifecycle.move(
         feedback_request,
-        "decline",
-        kind=Event.Kind.DECLINED,
+        Action.DECLINE,
         actor=actor,
         message=message.strip(),
         visible_to_candidate=True,
     )
-    _revoke_links(feedback_request)
-    _tell_candidate(feedback_request, "request_declined")
+    revoke_links(feedback_request)
+    tell_candidate(feedback_request, emails.REQUEST_DECLINED)
 
 
 @transaction.atomic
 def withdraw_request(*, feedback_request: FeedbackRequest, candidate: User) -> None:
     """The candidate withdraws; every link stops working."""
-    _transition(
+    lifecycle.may_withdraw(lock(feedback_request)).enforce()
+    lifecycle.move(
         feedback_request,
-        "withdraw",
-        kind=Event.Kind.WITHDRAWN,
+        Action.WITHDRAW,
         actor=candidate,
         message="You withdrew this request.",
         visible_to_candidate=True,
     )
-    _revoke_links(feedback_request)
-
-
-def _refuse_while_follow_up_open(feedback_request: FeedbackRequest) -> None:
-    """A request closes only once its follow-up question is answered: the conversation is not over.
-
-    Called under _lock, which ask_follow_up takes too, so a question asked at the same moment is seen.
-    """
-    if FollowUp.objects.open().filter(feedback_request=feedback_request).exists():
-        raise TransitionNotAllowed(
-            "The follow-up question is still open: this request can be closed once it is answered."
-        )
+    revoke_links(feedback_request)
 
 
 @transaction.atomic
 def close_request(*, feedback_request: FeedbackRequest, actor: User | None = None) -> None:
     """Released feedback is closed after a while, or once the candidate acknowledges it."""
-    _lock(feedback_request)
-    _refuse_while_follow_up_open(feedback_request)
-    _transition(
+    lock(feedback_request)
+    lifecycle.may_close(feedback_request, fresh_follow_up(feedback_request)).enforce()
+    lifecycle.move(
         feedback_request,
-        "close",
-        kind=Event.Kind.CLOSED,
+        Action.CLOSE,
         actor=actor,
-        actor_label="" if actor else "Feedback Portal",
+        actor_label="" if actor else SENDER_LABEL,
         message="This request is closed.",
         visible_to_candidate=True,
     )
@@ -168,10 +153,9 @@ def close_request(*, feedback_request: FeedbackRequest, actor: User | None = Non
 @transaction.atomic
 def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bool:
     """The recruiter confirms the application a candidate described; noted on the timeline."""
-    from candidates import services as candidate_services
-
     confirmed = candidate_services.confirm_application(application=feedback_request.application)
     if confirmed:
+        feedback_request.application.is_confirmed = True
         Event.objects.create(
             feedback_request=feedback_request,
             kind=Event.Kind.NOTE,
@@ -185,12 +169,11 @@ def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bo
 @transaction.atomic
 def acknowledge_feedback(*, feedback_request: FeedbackRequest, candidate: User, usefulness: str = "") -> None:
     """The candidate has read their feedback (and may rate it): the request closes."""
-    _lock(feedback_request)
-    _refuse_while_follow_up_open(feedback_request)
-    _transition(
+    lock(feedback_request)
+    lifecycle.may_close(feedback_request, fresh_follow_up(feedback_request)).enforce()
+    lifecycle.move(
         feedback_request,
-        "close",
-        kind=Event.Kind.CLOSED,
+        Action.CLOSE,
         actor=candidate,
         message="You marked the feedback as read. Thank you.",
         visible_to_candidate=True,
@@ -200,7 +183,7 @@ def acknowledge_feedback(*, feedback_request: FeedbackRequest, candidate: User, 
         feedback_request.usefulness = usefulness
 
 
-def close_stale_releases(*, now) -> int:
+def close_stale_releases(*, now: datetime) -> int:
     """Close requests released longer ago than the portal's setting; each in its own transaction.
 
     An open follow-up question keeps its request open; once it is answered, the candidate has
@@ -232,21 +215,21 @@ def record_recruiter_answer(
     consider_for_other_roles: str = "",
 ) -> FeedbackResponse:
     """The recruiter writes down the feedback a manager gave on a call; any open link closes."""
-    _lock(feedback_request)
-    _transition(
+    lifecycle.may_record_answer(lock(feedback_request)).enforce()
+    answered = lifecycle.move(
         feedback_request,
-        "recruiter_answer",
-        kind=Event.Kind.ANSWERED,
+        Action.RECRUITER_ANSWER,
         actor=actor,
         message="The recruiter recorded the interview team's feedback after a call.",
     )
-    _revoke_links(feedback_request)
+    revoke_links(feedback_request)
     response = FeedbackResponse.objects.create(
         feedback_request=feedback_request,
         kind=FeedbackResponse.Kind.FEEDBACK,
         summary=summary.strip(),
         consider_for_other_roles=consider_for_other_roles,
         answered_by_recruiter=actor,
+        submitted_at=answered.created_at,
     )
     AreaAnswer.objects.bulk_create(
         AreaAnswer(response=response, area=area, rating=rating, comment=comment.strip())

@@ -13,15 +13,11 @@ from candidates.models import HiringManager
 from feedback_portal import mail
 from feedback_portal.models import User
 
-from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
-from .transitions import (
-    HIRING_MANAGER,
-    TransitionNotAllowed,
-    _lock,
-    _new_routing,
-    _send_routing,
-    _transition,
-)
+from .. import emails, lifecycle
+from ..emails import SENDER_LABEL
+from ..lifecycle import Action
+from ..models import Area, AreaAnswer, FeedbackRequest, FeedbackResponse, Routing
+from .shared import HIRING_MANAGER, lock, new_routing, send_routing, tell_recruiter
 
 
 @transaction.atomic
@@ -36,26 +32,21 @@ def route_request(
     """Send the request to a hiring manager with a fresh link; any earlier link is revoked."""
     if hiring_manager.client_id != feedback_request.application.client_id:
         raise ValueError("The hiring manager must work at the application's client.")
-    if not feedback_request.application.is_confirmed:
-        # The candidate described it themselves: a client's manager is asked only about an
-        # interview the recruiter has checked (DESIGN §3: confirmed or merged at triage).
-        raise TransitionNotAllowed("Confirm the application before sending it to a hiring manager.")
-    _lock(feedback_request)
-    routing = _new_routing(
+    lifecycle.may_route(lock(feedback_request)).enforce()
+    routing = new_routing(
         feedback_request, hiring_manager, actor, message.strip(), expires_in_days=expires_in_days
     )
-    _transition(
+    lifecycle.move(
         feedback_request,
-        "route",
-        kind=Event.Kind.ROUTED,
+        Action.ROUTE,
         actor=actor,
         message=f"Sent to {hiring_manager.name} at {hiring_manager.client.name}; "
         f"the link works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )
-    _send_routing(
+    send_routing(
         routing,
         actor,
-        email_kind="manager_request",
+        kind=emails.MANAGER_REQUEST,
         candidate_note="Your request was passed to the interview team.",
     )
     return routing
@@ -63,24 +54,18 @@ def route_request(
 
 def _manager_response(routing: Routing, *, message: str, **fields) -> FeedbackResponse:
     """Store a hiring manager's response, move the request to answered, tell the recruiter."""
-    feedback_request = routing.feedback_request
-    _lock(feedback_request)
-    # Checked again under the lock: the page read `routing` before a re-route may have revoked it.
-    if not Routing.objects.live().filter(pk=routing.pk).exists():
-        raise TransitionNotAllowed("This link is closed.")
+    feedback_request = lock(routing.feedback_request)
+    # Asked again under the lock: the page read `routing` before a re-route may have revoked it.
+    routing.refresh_from_db(fields=["revoked_at", "expires_at"])
+    lifecycle.manager_may_answer(routing).enforce()
     response = FeedbackResponse.objects.create(feedback_request=feedback_request, routing=routing, **fields)
-    _transition(
+    lifecycle.move(
         feedback_request,
-        "manager_answer",
-        kind=Event.Kind.ANSWERED,
+        Action.MANAGER_ANSWER,
         actor_label=f"{HIRING_MANAGER} ({routing.hiring_manager.name})",
         message=message,
     )
-    mail.queue(
-        kind="answer_received",
-        to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-    )
+    tell_recruiter(feedback_request, emails.ANSWER_RECEIVED)
     return response
 
 
@@ -122,31 +107,21 @@ def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse
 @transaction.atomic
 def expire_routing(*, routing: Routing, now: datetime | None = None) -> bool:
     """A routing's links passed their expiry without an answer: the request waits for the recruiter."""
-    feedback_request = routing.feedback_request
-    _lock(feedback_request)
+    feedback_request = lock(routing.feedback_request)
     # The sweep read `routing` earlier: since then it may have been extended or re-routed.
     still_due = Routing.objects.filter(
         pk=routing.pk, revoked_at__isnull=True, expires_at__lte=now or timezone.now()
     )
-    if not still_due.exists():
+    if not still_due.exists() or not lifecycle.may(feedback_request, Action.EXPIRE):
         return False
-    try:
-        _transition(
-            feedback_request,
-            "expire",
-            kind=Event.Kind.EXPIRED,
-            actor_label="Feedback Portal",
-            message=f"{routing.hiring_manager.name} did not answer before the link expired.",
-        )
-    except TransitionNotAllowed:
-        return False
-    # Then the recruiter is told, to re-route, extend or decline.
-    mail.queue(
-        kind="routing_expired",
-        to=feedback_request.application.recruiter.email,
-        feedback_request=feedback_request,
-        routing=routing,
+    lifecycle.move(
+        feedback_request,
+        Action.EXPIRE,
+        actor_label=SENDER_LABEL,
+        message=f"{routing.hiring_manager.name} did not answer before the link expired.",
     )
+    # Then the recruiter is told, to re-route, extend or decline.
+    mail.queue(emails.ROUTING_EXPIRED, to=feedback_request.application.recruiter.email, about=routing)
     return True
 
 
@@ -163,20 +138,18 @@ def expire_due_routings(*, now: datetime) -> int:
 @transaction.atomic
 def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int) -> Routing:
     """Give the current hiring manager more time: their links work `days` longer from now."""
-    _lock(feedback_request)
+    lock(feedback_request)
     routing = (
         Routing.objects.select_for_update()
         .filter(feedback_request=feedback_request, revoked_at__isnull=True)
         .first()
     )
-    if routing is None:
-        raise TransitionNotAllowed("There is no open link to extend; route the request instead.")
+    lifecycle.may_extend(feedback_request, routing).enforce()
     routing.expires_at = max(routing.expires_at, timezone.now()) + timedelta(days=days)
     routing.save(update_fields=["expires_at"])
-    _transition(
+    lifecycle.move(
         feedback_request,
-        "extend",
-        kind=Event.Kind.EXTENDED,
+        Action.EXTEND,
         actor=actor,
         message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
     )

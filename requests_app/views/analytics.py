@@ -1,5 +1,5 @@
 """The recruiters' analytics: what happens to requests, what candidates ask about, how managers
-rate them against how candidates rate themselves, and how each client answers (DESIGN §1 to §4).
+rate them against how candidates rate themselves, and how each client answers.
 
 Every figure is read by a named query on the requests asked in the chosen period
 (FeedbackRequestQuerySet, "analytics page"); this module only arranges them for the page.

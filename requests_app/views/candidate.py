@@ -1,53 +1,64 @@
-"""The candidate's pages: ask for feedback, follow the request, read it, ask one follow-up, withdraw."""
+"""The candidate's pages: their applications, asking for feedback, following the request, reading
+it, one follow-up question, withdrawing, and downloading their data."""
 
-import calendar
-from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.access import application_for_candidate
 from candidates.models import Application
+from feedback_portal.access import candidate_required
 from feedback_portal.models import PortalSettings
 
-from .. import services
+from .. import exports, lifecycle, services
+from ..access import request_for_candidate
 from ..forms import AcknowledgeForm, FeedbackRequestForm, FollowUpQuestionForm
 from ..models import FeedbackRequest, FeedbackResponse, NextStep, Rating
-from .access import candidate_application, candidate_request
 from .actions import act
 
 
-def _ask_refusal(application: Application, portal: PortalSettings) -> str:
-    """Why this application cannot take a new request now, or "" when it can."""
-    if not application.is_negative:
-        return "You can ask for feedback once the outcome of this application is known."
-    if application.feedback_requests.exclude(state=FeedbackRequest.State.WITHDRAWN).exists():
-        return "You have already asked for feedback on this application."
-    if application.outcome_on:
-        months = portal.ask_window_months
-        if timezone.localdate() > _months_after(application.outcome_on, months):
-            return f"Feedback can be asked for up to {months} months after the outcome."
-    return ""
+@require_GET
+@candidate_required
+def applications(request: HttpRequest) -> HttpResponse:
+    """The candidate's applications, each with its latest feedback request and whether they may ask."""
+    portal, today = PortalSettings.load(), timezone.localdate()
+    by_application: dict[int, list[FeedbackRequest]] = {}
+    for fr in FeedbackRequest.objects.for_candidate(request.user).order_by("created_at"):
+        by_application.setdefault(fr.application_id, []).append(fr)
+    rows = []
+    for application in Application.objects.for_candidate(request.user):
+        asked = by_application.get(application.pk, [])
+        rows.append(
+            {
+                "application": application,
+                "request": asked[-1] if asked else None,
+                # The ask page asks the same question: the button shows exactly when asking works.
+                "can_ask": lifecycle.may_ask(application, requests=asked, today=today, portal=portal),
+            }
+        )
+    return render(request, "requests_app/applications.html", {"rows": rows})
 
 
-def _months_after(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it is shorter (31 Aug → 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+@require_GET
+@candidate_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The candidate's own data, as their pages show it, as a JSON download."""
+    now = timezone.now()
+    data = exports.candidate_export(request.user, now=now)
+    return exports.json_attachment(data, filename=exports.export_filename("my-feedback-portal-data", now))
 
 
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
-    application = candidate_application(request, application_uuid)
-    refusal = _ask_refusal(application, PortalSettings.load())
-    if refusal:
-        messages.info(request, refusal)
-        return redirect("candidates:applications")
+    application = application_for_candidate(request, application_uuid)
+    verdict = lifecycle.may_ask(application)
+    if not verdict:
+        messages.info(request, verdict.refusal)
+        return redirect("requests_app:applications")
     form = FeedbackRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,9 +70,9 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
                 consent_to_forward=form.cleaned_data["consent_to_forward"],
                 self_assessment=form.self_assessment(),
             )
-        except IntegrityError:
-            messages.info(request, "You already have an open feedback request for this application.")
-            return redirect("candidates:applications")
+        except services.TransitionNotAllowed as refused:  # asked in another tab meanwhile
+            messages.info(request, str(refused))
+            return redirect("requests_app:applications")
         messages.success(request, "Your request is on its way to your recruiter.")
         return redirect("requests_app:candidate_request", feedback_request.uuid)
     return render(request, "requests_app/new_request.html", {"application": application, "form": form})
@@ -69,7 +80,7 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
 
 @require_GET
 def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    return _candidate_page(request, candidate_request(request, request_uuid))
+    return _candidate_page(request, request_for_candidate(request, request_uuid))
 
 
 def _candidate_page(request, feedback_request, *, follow_up_form=None, status=200) -> HttpResponse:
@@ -81,7 +92,6 @@ def _candidate_page(request, feedback_request, *, follow_up_form=None, status=20
         )
     if released is not None:
         _attach_next_steps(released)
-    is_released = feedback_request.state == FeedbackRequest.State.RELEASED
     follow_up = feedback_request.get_follow_up()
     return render(
         request,
@@ -91,15 +101,13 @@ def _candidate_page(request, feedback_request, *, follow_up_form=None, status=20
             "application": feedback_request.application,
             "events": events,
             "released": released,
-            "can_withdraw": feedback_request.is_open,
+            "can_withdraw": lifecycle.may_withdraw(feedback_request),
             "follow_up": follow_up,
-            # One question, asked while the feedback is released (DESIGN §4).
             "follow_up_form": (follow_up_form or FollowUpQuestionForm())
-            if is_released and follow_up is None
+            if lifecycle.may_ask_follow_up(feedback_request, follow_up)
             else None,
-            # An open follow-up keeps the request open (services.requests._refuse_while_follow_up_open).
             "acknowledge_form": AcknowledgeForm()
-            if is_released and not (follow_up and follow_up.is_open)
+            if lifecycle.may_close(feedback_request, follow_up)
             else None,
         },
         status=status,
@@ -118,49 +126,54 @@ def _attach_next_steps(response: FeedbackResponse) -> None:
         answer.next_steps = steps.get(answer.area, [])
 
 
+def _act(request, feedback_request, run, success) -> HttpResponse:
+    """A candidate's button on their request's page: run the service, then back to the page."""
+    return act(
+        request, run, success, back_to="requests_app:candidate_request", request_uuid=feedback_request.uuid
+    )
+
+
 @require_POST
 def acknowledge(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = candidate_request(request, request_uuid)
+    feedback_request = request_for_candidate(request, request_uuid)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the answers, or none, and try again.")
         return redirect("requests_app:candidate_request", feedback_request.uuid)
-    return act(
+    return _act(
         request,
+        feedback_request,
         lambda: services.acknowledge_feedback(
             feedback_request=feedback_request,
             candidate=request.user,
             usefulness=form.cleaned_data["usefulness"],
         ),
         "Thank you. This request is closed; your feedback stays here to read.",
-        back_to="requests_app:candidate_request",
-        request_uuid=feedback_request.uuid,
     )
 
 
 @require_POST
 def ask_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = candidate_request(request, request_uuid)
+    feedback_request = request_for_candidate(request, request_uuid)
     form = FollowUpQuestionForm(request.POST)
     if not form.is_valid():
         return _candidate_page(request, feedback_request, follow_up_form=form, status=400)
-    return act(
+    return _act(
         request,
+        feedback_request,
         lambda: services.ask_follow_up(
             feedback_request=feedback_request, candidate=request.user, question=form.cleaned_data["question"]
         ),
         "Your question is on its way to your recruiter. We will e-mail you when it is answered.",
-        back_to="requests_app:candidate_request",
-        request_uuid=feedback_request.uuid,
     )
 
 
 @require_POST
 def withdraw(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = candidate_request(request, request_uuid)
-    try:
-        services.withdraw_request(feedback_request=feedback_request, candidate=request.user)
-        messages.success(request, "Your request is withdrawn. Nobody will be asked about it again.")
-    except services.TransitionNotAllowed:
-        messages.error(request, "This request has already ended, so it cannot be withdrawn.")
-    return redirect("requests_app:candidate_request", feedback_request.uuid)
+    feedback_request = request_for_candidate(request, request_uuid)
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.withdraw_request(feedback_request=feedback_request, candidate=request.user),
+        "Your request is withdrawn. Nobody will be asked about it again.",
+    )

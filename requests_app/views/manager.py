@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.models import Client
 
-from .. import services, tokens
+from .. import lifecycle, services, tokens
+from ..access import follow_up_routing_for_manager, grant, routing_for_manager
 from ..forms import ManagerDeclineForm, ManagerFollowUpDeclineForm, ManagerFollowUpForm, ManagerResponseForm
-from ..models import FeedbackRequest, FollowUp, Routing
-from .access import GRANTS_KEY, granted_follow_up_routing, granted_routing
+from ..models import Routing
 
 FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop looking
 FAILED_LINK_WINDOW = 15 * 60
@@ -68,31 +68,6 @@ def _link_unknown(request: HttpRequest) -> HttpResponse:
     return render(request, "requests_app/respond_unknown.html", status=404)
 
 
-def _answerable(routing: Routing) -> bool:
-    return routing.is_live() and routing.feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
-
-
-def _follow_up_answerable(routing: Routing) -> bool:
-    return routing.is_live() and routing.follow_up.state == FollowUp.State.FORWARDED
-
-
-def _follow_up_thanks_visible(routing: Routing) -> bool:
-    """After replying, the manager may look again until the recruiter sends the answer (which revokes it)."""
-    return routing.is_live() and routing.follow_up.state == FollowUp.State.REPLIED
-
-
-def _thank_you_visible(routing: Routing) -> bool:
-    """After answering, the manager may look again until the recruiter releases or ends it.
-
-    Not past the routing's expiry: every link of the routing stops working then (DESIGN §5).
-    """
-    return (
-        routing.is_live()
-        and routing.feedback_request.state == FeedbackRequest.State.ANSWERED
-        and routing.responses.exists()
-    )
-
-
 @link_page
 @require_GET
 def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
@@ -108,17 +83,11 @@ def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
         except ValueError:  # the window ran out between add() and incr(): start a new one
             cache.set(key, 1, FAILED_LINK_WINDOW)
         return _link_unknown(request)
-    if routing.follow_up_id is None:
-        is_open = _answerable(routing) or _thank_you_visible(routing)
-        page = "requests_app:respond_answer"
-    else:  # a link to the candidate's follow-up question (DESIGN §4)
-        is_open = _follow_up_answerable(routing) or _follow_up_thanks_visible(routing)
-        page = "requests_app:respond_follow_up"
-    if not is_open:
+    if not (lifecycle.manager_may_answer(routing) or lifecycle.manager_may_see_answer(routing)):
         return _link_closed(request)
-    grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
-    request.session.cycle_key()
-    request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
+    grant(request, routing)
+    # A link to the candidate's follow-up question has pages of its own.
+    page = "requests_app:respond_answer" if routing.follow_up_id is None else "requests_app:respond_follow_up"
     return redirect(page, routing.uuid)
 
 
@@ -152,11 +121,11 @@ def _respond_page(request, routing, *, form=None, decline_form=None, status=200)
 @answer_page
 @require_http_methods(["GET", "POST"])
 def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
-    routing = granted_routing(request, routing_uuid)
-    if request.method == "GET" and _thank_you_visible(routing):
+    routing = routing_for_manager(request, routing_uuid)
+    if request.method == "GET" and lifecycle.manager_may_see_answer(routing, follow_up=False):
         response = routing.responses.prefetch_related("answers").first()
         return render(request, "requests_app/respond_thanks.html", {"routing": routing, "response": response})
-    if not _answerable(routing):
+    if not lifecycle.manager_may_answer(routing, follow_up=False):
         return _link_closed(request)
     if request.method == "GET":
         return _respond_page(request, routing)
@@ -181,8 +150,8 @@ def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
 @answer_page
 @require_POST
 def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
-    routing = granted_routing(request, routing_uuid)
-    if not _answerable(routing):
+    routing = routing_for_manager(request, routing_uuid)
+    if not lifecycle.manager_may_answer(routing, follow_up=False):
         return _link_closed(request)
     form = ManagerDeclineForm(request.POST)
     if not form.is_valid():
@@ -218,14 +187,14 @@ def _follow_up_page(request, routing, *, form=None, decline_form=None, status=20
 @answer_page
 @require_http_methods(["GET", "POST"])
 def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
-    routing = granted_follow_up_routing(request, routing_uuid)
-    if request.method == "GET" and _follow_up_thanks_visible(routing):
+    routing = follow_up_routing_for_manager(request, routing_uuid)
+    if request.method == "GET" and lifecycle.manager_may_see_answer(routing, follow_up=True):
         return render(
             request,
             "requests_app/respond_follow_up_thanks.html",
             {"routing": routing, "follow_up": routing.follow_up},
         )
-    if not _follow_up_answerable(routing):
+    if not lifecycle.manager_may_answer(routing, follow_up=True):
         return _link_closed(request)
     if request.method == "GET":
         return _follow_up_page(request, routing)
@@ -242,8 +211,8 @@ def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
 @answer_page
 @require_POST
 def respond_follow_up_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
-    routing = granted_follow_up_routing(request, routing_uuid)
-    if not _follow_up_answerable(routing):
+    routing = follow_up_routing_for_manager(request, routing_uuid)
+    if not lifecycle.manager_may_answer(routing, follow_up=True):
         return _link_closed(request)
     form = ManagerFollowUpDeclineForm(request.POST)
     if not form.is_valid():

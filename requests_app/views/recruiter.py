@@ -16,7 +16,8 @@ from candidates.models import Client
 from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 
-from .. import safety, services
+from .. import lifecycle, safety, services
+from ..access import follow_up_of, request_for_recruiter
 from ..filters import DashboardFilter
 from ..forms import (
     DeclineRequestForm,
@@ -27,8 +28,8 @@ from ..forms import (
     ReleaseForm,
     RouteForm,
 )
-from ..models import FeedbackRequest, FeedbackResponse, FollowUp, can, can_follow_up
-from .access import recruiter_request, request_follow_up
+from ..models import FeedbackRequest, FeedbackResponse, FollowUp
+from ..services.follow_ups import follow_up_link, follow_up_manager
 from .actions import act
 
 
@@ -72,6 +73,11 @@ def _dashboard_page(
     follow_up_form=None,
     status=200,
 ):
+    """The request's page: its details, timeline, and a form for every action possible now.
+
+    Each form is offered when the lifecycle's predicate for its action allows it, the same
+    predicate the action's service asks.
+    """
     application = feedback_request.application
     client: Client = application.client
     # Every routing in one query (a handful at most): the request's own latest, and the follow-up's.
@@ -79,29 +85,30 @@ def _dashboard_page(
     routing = next((r for r in routings if r.follow_up_id is None), None)
     # The release view has fetched the response already: a page keeps its fixed query count.
     response = response or _latest_response(feedback_request)
-    state = feedback_request.state
-    # An application the candidate described is routed only once a recruiter confirms it.
-    can_route = can("route", state) and application.is_confirmed
-    if route_form is None and can_route:
-        route_form = RouteForm(
+    route_form = _offer(
+        lifecycle.may_route(feedback_request),
+        route_form,
+        lambda: RouteForm(
             client=client,
             initial={
                 "message": feedback_request.questions if feedback_request.consent_to_forward else "",
                 "expires_in_days": PortalSettings.load().link_expiry_days,
             },
-        )
-    if (
-        release_form is None
-        and response
-        and response.kind == FeedbackResponse.Kind.FEEDBACK
-        and can("release", state)
-    ):
-        release_form = _release_form(feedback_request, response)
-    if decline_form is None and can("decline", state):
-        decline_form = DeclineRequestForm()
-    can_extend = can("extend", state) and routing is not None and routing.revoked_at is None
-    if call_form is None and can("recruiter_answer", state):
-        call_form = _call_form(feedback_request)
+        ),
+    )
+    release_form = _offer(
+        response is not None and lifecycle.may_release(feedback_request, response),
+        release_form,
+        lambda: _release_form(feedback_request, response),
+    )
+    decline_form = _offer(lifecycle.may_decline(feedback_request), decline_form, DeclineRequestForm)
+    extend_form = _offer(lifecycle.may_extend(feedback_request, routing), extend_form, ExtendForm)
+    call_form = _offer(
+        lifecycle.may_record_answer(feedback_request), call_form, lambda: _call_form(feedback_request)
+    )
+    follow_up = _follow_up_panel(
+        feedback_request, routings, forward_form=forward_form, answer_form=follow_up_form
+    )
     return render(
         request,
         "requests_app/dashboard_request.html",
@@ -112,41 +119,44 @@ def _dashboard_page(
             "routing": routing,
             "response": response,
             "events": feedback_request.events.select_related("actor"),
-            "route_form": route_form if can_route else None,
+            "route_form": route_form,
             "release_form": release_form,
-            "decline_form": decline_form if can("decline", state) else None,
-            "extend_form": (extend_form or ExtendForm()) if can_extend else None,
-            "call_form": call_form if can("recruiter_answer", state) else None,
-            **_follow_up_panel(
-                feedback_request, routings, routing, forward_form=forward_form, answer_form=follow_up_form
-            ),
+            "decline_form": decline_form,
+            "extend_form": extend_form,
+            "call_form": call_form,
+            **follow_up,
         },
         status=status,
     )
 
 
-def _follow_up_panel(feedback_request, routings, routing, *, forward_form=None, answer_form=None) -> dict:
+def _offer(allowed, form, make):
+    """An action's form when the lifecycle allows the action now (`form` if the page has it
+    already, bound with what was typed; else a fresh one), otherwise none."""
+    if not allowed:
+        return None
+    return form or make()
+
+
+def _follow_up_panel(feedback_request, routings, *, forward_form=None, answer_form=None) -> dict:
     """The recruiter's follow-up section: the question, its link, the reply, and what can be done now."""
     follow_up = feedback_request.get_follow_up()
     if follow_up is None:
         return {"follow_up": None}
-    link = next((r for r in routings if r.follow_up_id == follow_up.pk), None)
-    # The follow-up goes where services.follow_ups._follow_up_manager sends it: the request's last routing.
-    manager = routing.hiring_manager if routing else None
-    can_forward = (
-        can_follow_up("forward", follow_up.state)
-        and manager is not None
-        and manager.is_active
-        # Forwarded already: offered again (a fresh link) only once the current link has closed.
-        and (link is None or not link.is_live())
-    )
-    can_answer = can_follow_up("answer", follow_up.state)
+    link = follow_up_link(routings, follow_up)
+    manager = follow_up_manager(routings)
     return {
         "follow_up": follow_up,
         "follow_up_link": link,
         "follow_up_manager": manager,
-        "forward_form": (forward_form or FollowUpForwardForm(follow_up=follow_up)) if can_forward else None,
-        "follow_up_form": (answer_form or _follow_up_answer_form(follow_up)) if can_answer else None,
+        "forward_form": _offer(
+            lifecycle.may_forward_follow_up(follow_up, manager=manager, link=link),
+            forward_form,
+            lambda: FollowUpForwardForm(follow_up=follow_up),
+        ),
+        "follow_up_form": _offer(
+            lifecycle.may_answer_follow_up(follow_up), answer_form, lambda: _follow_up_answer_form(follow_up)
+        ),
     }
 
 
@@ -179,12 +189,12 @@ def _call_form(feedback_request: FeedbackRequest, data=None) -> ManagerResponseF
 
 @require_GET
 def dashboard_request(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    return _dashboard_page(request, recruiter_request(request, request_uuid))
+    return _dashboard_page(request, request_for_recruiter(request, request_uuid))
 
 
 @require_POST
 def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     form = RouteForm(request.POST, client=feedback_request.application.client)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, route_form=form, status=400)
@@ -205,7 +215,7 @@ def route(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, extend_form=form, status=400)
@@ -223,7 +233,7 @@ def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     if services.confirm_application(feedback_request=feedback_request, actor=request.user):
         messages.success(request, "Application confirmed.")
     else:
@@ -233,7 +243,7 @@ def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpRespons
 
 @require_POST
 def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     form = _call_form(feedback_request, request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, call_form=form, status=400)
@@ -253,7 +263,7 @@ def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     response = _latest_response(feedback_request)
     if response is None:
         raise Http404
@@ -277,7 +287,7 @@ def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
+    feedback_request = request_for_recruiter(request, request_uuid)
     form = DeclineRequestForm(request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, decline_form=form, status=400)
@@ -293,8 +303,8 @@ def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def forward_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
-    follow_up = request_follow_up(feedback_request)
+    feedback_request = request_for_recruiter(request, request_uuid)
+    follow_up = follow_up_of(feedback_request)
     form = FollowUpForwardForm(request.POST, follow_up=follow_up)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, forward_form=form, status=400)
@@ -312,8 +322,8 @@ def forward_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 @require_POST
 def answer_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = recruiter_request(request, request_uuid)
-    follow_up = request_follow_up(feedback_request)
+    feedback_request = request_for_recruiter(request, request_uuid)
+    follow_up = follow_up_of(feedback_request)
     form = _follow_up_answer_form(follow_up, request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, follow_up_form=form, status=400)
@@ -326,8 +336,8 @@ def answer_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
             acknowledged_flags=form.acknowledged(),
         )
     except services.TransitionNotAllowed as exc:
-        fresh = recruiter_request(request, request_uuid)
-        if can_follow_up("answer", request_follow_up(fresh).state):
+        fresh = request_for_recruiter(request, request_uuid)
+        if lifecycle.may_answer_follow_up(follow_up_of(fresh)):
             # The manager replied meanwhile: show the reply beside what was typed, nothing lost.
             form.add_error(None, str(exc))
             return _dashboard_page(request, fresh, follow_up_form=form, status=409)

@@ -1,5 +1,7 @@
 """Recruiters record how an application ended, and may invite the candidate to ask why."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -65,6 +67,31 @@ def test_hiring_invites_nobody(
 
     application.refresh_from_db()
     assert application.outcome == Application.Outcome.HIRED
+    assert mailoutbox == []
+
+
+def test_no_invitation_once_the_candidate_could_no_longer_ask(
+    recruiter_client, application_factory, portal_settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    """An invitation for an outcome older than the asking window would lead to a refusal: the
+    form says so and keeps what was typed; unticked, the outcome is recorded without one."""
+    application = application_factory(outcome=Application.Outcome.PENDING, outcome_on=None)
+    long_ago = timezone.localdate() - timedelta(days=400)
+    data = {"outcome": Application.Outcome.NOT_SELECTED, "outcome_on": long_ago.isoformat(), "invite": "on"}
+    url = f"/dashboard/applications/{application.uuid}/outcome/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = recruiter_client.post(url, data)
+    html = refused.content.decode()
+    assert "Feedback can be asked for up to 6 months after the outcome, so this candidate could no" in html
+    assert f'value="{long_ago.isoformat()}"' in html
+    application.refresh_from_db()
+    assert application.outcome == Application.Outcome.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(url, {**data, "invite": ""})
+    application.refresh_from_db()
+    assert (application.outcome, application.outcome_on) == (Application.Outcome.NOT_SELECTED, long_ago)
     assert mailoutbox == []
 
 

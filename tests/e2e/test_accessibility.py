@@ -269,7 +269,7 @@ def test_candidate_pages_meet_wcag_21_aa(
     ).to_be_visible()
     audit.check(page, "request with released feedback")
 
-    # The one follow-up question (DESIGN §4): asked with a mistake, asked, answered.
+    # The one follow-up question: asked with a mistake, asked, answered.
     page.get_by_role("button", name="Send my question").click()
     expect(page.get_by_text("Write your question before sending it.")).to_be_visible()
     audit.check(page, "request, asking a follow-up question, with errors")

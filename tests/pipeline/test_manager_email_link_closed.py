@@ -1,6 +1,6 @@
 """A hiring manager's e-mail whose link closed before it went out is dropped, not sent.
 
-"Withdraw: nobody will be asked about it again" (DESIGN §4) must hold for an e-mail still
+"Withdraw: nobody will be asked about it again" must hold for an e-mail still
 in the queue: waiting for its task, or for a retry after the mail server refused it.
 """
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from feedback_portal import mail
 from feedback_portal.models import OutboundEmail
-from requests_app import services
+from requests_app import emails, services
 from requests_app.models import Event, LinkToken, Routing
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +84,7 @@ def test_a_manager_email_for_a_link_extended_again_is_sent(routed):
 
 def test_a_queued_reminder_is_not_sent_once_the_request_is_withdrawn(routed):
     routing, _ = routed
-    reminder = mail.queue(
-        kind="manager_reminder",
-        to=routing.hiring_manager.email,
-        feedback_request=routing.feedback_request,
-        routing=routing,
-    )
+    reminder = mail.queue(emails.MANAGER_REMINDER, to=routing.hiring_manager.email, about=routing)
     withdraw(routing)
 
     assert not mail.deliver(reminder.pk)
@@ -101,12 +96,7 @@ def test_a_queued_reminder_is_not_sent_once_the_request_is_withdrawn(routed):
 
 def test_a_queued_reminder_is_not_sent_once_the_manager_has_answered(routed):
     routing, _ = routed
-    reminder = mail.queue(
-        kind="manager_reminder",
-        to=routing.hiring_manager.email,
-        feedback_request=routing.feedback_request,
-        routing=routing,
-    )
+    reminder = mail.queue(emails.MANAGER_REMINDER, to=routing.hiring_manager.email, about=routing)
     services.submit_manager_decline(routing=routing, reason="Our policy.")
 
     assert not mail.deliver(reminder.pk)

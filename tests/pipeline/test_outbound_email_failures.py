@@ -6,6 +6,7 @@ import pytest
 
 from feedback_portal import mail
 from feedback_portal.models import OutboundEmail
+from requests_app import emails
 from requests_app.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,7 @@ def unreachable_smtp(settings, free_port):
 @pytest.fixture
 def queued_email(submitted_request, time_machine):
     time_machine.move_to(START, tick=False)
-    return mail.queue(
-        kind="request_received",
-        to=submitted_request.candidate.email,
-        feedback_request=submitted_request,
-    )
+    return mail.queue(emails.REQUEST_RECEIVED, to=submitted_request.candidate.email, about=submitted_request)
 
 
 def test_refused_connection_puts_the_email_back_in_the_queue_with_the_error(unreachable_smtp, queued_email):
@@ -86,7 +83,7 @@ def test_email_fails_after_the_last_attempt_and_the_timeline_says_so(
     assert queued_email.state == OutboundEmail.State.FAILED
     assert queued_email.attempts == 3
     assert queued_email.last_error.startswith("ConnectionRefusedError")
-    [event] = Event.objects.filter(feedback_request=queued_email.feedback_request, kind="email_failed")
+    [event] = Event.objects.filter(feedback_request_id=queued_email.about_id, kind="email_failed")
     assert queued_email.to_email in event.message
     assert not event.visible_to_candidate
     # A failed e-mail is never picked up again.

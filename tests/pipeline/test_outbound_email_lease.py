@@ -14,6 +14,7 @@ from django.db import connections
 from feedback_portal import mail
 from feedback_portal.models import OutboundEmail
 from feedback_portal.tasks import sweep_outbound_email
+from requests_app import emails
 from requests_app.models import Event
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -24,9 +25,7 @@ def queued_email(submitted_request, time_machine):
     """The recruiter's "new request" e-mail, queued at START."""
     time_machine.move_to(START, tick=False)
     return mail.queue(
-        kind="new_request",
-        to=submitted_request.application.recruiter.email,
-        feedback_request=submitted_request,
+        emails.NEW_REQUEST, to=submitted_request.application.recruiter.email, about=submitted_request
     )
 
 
@@ -71,7 +70,7 @@ def test_email_stuck_in_sending_past_its_lease_is_claimed_again_by_the_sweep(
     assert queued_email.attempts == 2
     assert queued_email.sent_at == lease_ends
     assert len(outbox.outbox) == 1
-    sent_events = Event.objects.filter(feedback_request=queued_email.feedback_request, kind="email_sent")
+    sent_events = Event.objects.filter(feedback_request_id=queued_email.about_id, kind="email_sent")
     assert [e.message for e in sent_events] == [f"E-mail to the recruiter: “{queued_email.subject}”"]
 
 
@@ -101,9 +100,9 @@ def test_email_delivered_twice_is_sent_once(queued_email):
 def test_two_workers_claiming_at_once_only_one_wins(submitted_request):
     # The row alone: mail.queue would run its (eager) task as soon as it commits.
     email = OutboundEmail.objects.create(
-        kind="new_request",
+        kind=emails.NEW_REQUEST.name,
         to_email=submitted_request.application.recruiter.email,
-        feedback_request=submitted_request,
+        about=submitted_request,
     )
     workers = 2
     ready = threading.Barrier(workers)

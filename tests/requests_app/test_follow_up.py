@@ -1,4 +1,4 @@
-"""/requests/<uuid>/follow-up/: the candidate's one follow-up question after release (DESIGN §4).
+"""/requests/<uuid>/follow-up/: the candidate's one follow-up question after release.
 
 The whole path runs here through the pages, both ways: the recruiter answers it, or forwards it
 to the hiring manager, who answers through the link in their e-mail.

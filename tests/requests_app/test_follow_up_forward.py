@@ -97,6 +97,28 @@ def test_forwarding_again_is_offered_once_the_link_expired(recruiter_client, ask
     assert Event.objects.filter(kind=Event.Kind.FOLLOW_UP_FORWARDED).count() == 2
 
 
+def test_forwarding_again_while_the_link_works_is_refused_as_the_page_would_say(
+    recruiter_client, asked, forward_follow_up
+):
+    """The page offers no second forward while the manager's link works; a POST that skips the
+    page is refused by the service with the same words, and nothing is sent."""
+    first = forward_follow_up(asked)
+    html = recruiter_client.get(page_url(asked.feedback_request)).content.decode()
+    assert "Forward again with a fresh link" not in html
+    emails = OutboundEmail.objects.count()
+
+    page = recruiter_client.post(url(asked.feedback_request), {"message": ""}, follow=True)
+
+    expires = timezone.localtime(Routing.objects.get(pk=first.pk).expires_at)
+    assert (
+        f"The hiring manager&#x27;s link works until {expires:%d %b %Y %H:%M}: "
+        "forward the question again once it has closed." in page.content.decode()
+    )
+    assert Routing.objects.get(pk=first.pk).revoked_at is None
+    assert Routing.objects.filter(follow_up=asked).count() == 1
+    assert OutboundEmail.objects.count() == emails
+
+
 def test_an_inactive_manager_gets_nothing_and_the_recruiter_answers(recruiter_client, asked, manager):
     HiringManager.objects.filter(pk=manager.pk).update(is_active=False)
 

@@ -137,7 +137,7 @@ def test_form_errors_page_renders_in_a_fixed_number_of_queries(
     assert page.status_code == 400
 
 
-# --- The legal-safety check (DESIGN §9) ------------------------------------------------
+# --- The legal-safety check ------------------------------------------------
 
 FLAGGED_SUMMARY = "We manage a young\nteam and the landing page needs energy."
 FLAGGED = {

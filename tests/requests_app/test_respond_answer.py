@@ -193,7 +193,7 @@ def test_a_grant_stops_working_when_the_link_expires(routing, linked, answer_for
 
 
 def test_the_thank_you_page_closes_when_the_link_expires(routing, linked, answer):
-    """DESIGN §5: once expired, the link gets the "closed" page, answered or not."""
+    """Once expired, the link gets the "closed" page, answered or not."""
     answer(routing)
     assert "Thank you" in linked.get(url(routing)).content.decode()
     Routing.objects.filter(pk=routing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))

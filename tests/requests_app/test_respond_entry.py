@@ -1,4 +1,4 @@
-"""/respond/<token>/: the hiring manager's e-mailed link (DESIGN §5)."""
+"""/respond/<token>/: the hiring manager's e-mailed link."""
 
 from datetime import timedelta
 

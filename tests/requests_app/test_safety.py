@@ -1,4 +1,4 @@
-"""safety.check_feedback: the legal-safety check on what a candidate will read (DESIGN §9)."""
+"""safety.check_feedback: the legal-safety check on what a candidate will read."""
 
 import pytest
 

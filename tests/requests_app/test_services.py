@@ -1,4 +1,4 @@
-"""The request's life (DESIGN §4): which transitions each state allows, and what each writes."""
+"""The request's life: which transitions each state allows, and what each writes."""
 
 from datetime import timedelta
 
@@ -7,23 +7,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from feedback_portal.models import OutboundEmail
-from requests_app import services
-from requests_app.models import (
-    TRANSITIONS,
-    AreaAnswer,
-    Event,
-    FeedbackRequest,
-    FeedbackResponse,
-    Routing,
-)
-from requests_app.services import transitions
+from requests_app import lifecycle, services
+from requests_app.lifecycle import TRANSITIONS, Action
+from requests_app.models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
 
 pytestmark = pytest.mark.django_db
 
 S = FeedbackRequest.State
 ALL_STATES = list(S.values)
 
-# The life as DESIGN §4 draws it, written out independently of models.TRANSITIONS:
+# The life as the product draws it, written out independently of lifecycle.TRANSITIONS:
 # action → (the states it may start from, the state it leads to).
 EXPECTED = {
     "route": ({S.SUBMITTED, S.AWAITING_MANAGER, S.ANSWERED, S.EXPIRED}, S.AWAITING_MANAGER),
@@ -39,7 +32,7 @@ EXPECTED = {
 
 
 def test_transition_table_matches_the_designed_life():
-    assert {action: (set(f), t) for action, (f, t) in TRANSITIONS.items()} == EXPECTED
+    assert {action: (set(rule.sources), rule.target) for action, rule in TRANSITIONS.items()} == EXPECTED
 
 
 def _prepare(action, feedback_request, *, hiring_manager_factory, routing_factory):
@@ -86,9 +79,23 @@ def _perform(action, feedback_request, prepared):
         )
     if action == "close":
         return services.close_request(feedback_request=feedback_request, actor=recruiter)
-    # A recruiter's direct answer has no service yet: the guarded step itself.
-    with transaction.atomic():
-        return transitions._transition(feedback_request, action, kind=Event.Kind.NOTE, actor=recruiter)
+    return services.record_recruiter_answer(
+        feedback_request=feedback_request, actor=recruiter, answers={"experience": ("improve", "More dbt.")}
+    )
+
+
+# The question each action's page asks before offering it (the service asks it again).
+PAGE_ASKS = {
+    "route": lambda fr, manager: lifecycle.may_route(fr),
+    "extend": lambda fr, routing: lifecycle.may_extend(fr, routing),
+    "expire": lambda fr, routing: lifecycle.may(fr, Action.EXPIRE),
+    "manager_answer": lambda fr, routing: lifecycle.manager_may_answer(routing),
+    "recruiter_answer": lambda fr, _: lifecycle.may_record_answer(fr),
+    "release": lambda fr, response: lifecycle.may_release(fr, response),
+    "decline": lambda fr, _: lifecycle.may_decline(fr),
+    "withdraw": lambda fr, _: lifecycle.may_withdraw(fr),
+    "close": lambda fr, _: lifecycle.may_close(fr, None),
+}
 
 
 def _stored():
@@ -123,8 +130,13 @@ def test_each_transition_is_allowed_or_refused_per_the_table(
         transition_event = Event.objects.filter(feedback_request=feedback_request, to_state=target).get()
         assert transition_event.from_state == state
     else:
-        with pytest.raises(services.TransitionNotAllowed):
+        # The page asks the same predicate the service enforces: the refusal reads the same.
+        verdict = PAGE_ASKS[action](feedback_request, prepared)
+        assert not verdict
+        with pytest.raises(services.TransitionNotAllowed) as refused:
             _perform(action, feedback_request, prepared)
+        if action != "expire":  # the expiry sweep has no page: it says no by returning False
+            assert str(refused.value) == verdict.refusal
         feedback_request.refresh_from_db()
         assert feedback_request.state == state
         # No Event, no e-mail, no routing, link or response changed: all rolled back.
@@ -158,16 +170,21 @@ def test_a_refused_transition_says_why_in_plain_words(routing, answer, recruiter
     assert str(refused.value) == "This request is answered, awaiting review; it cannot be extended now."
 
     stale = FeedbackRequest.objects.get(pk=routing.feedback_request_id)
-    services.decline_request(feedback_request=routing.feedback_request, actor=recruiter, message="Sorry.")
+    fr = routing.feedback_request
+    services.withdraw_request(feedback_request=fr, candidate=fr.candidate)
+    with pytest.raises(services.TransitionNotAllowed) as refused:
+        services.decline_request(feedback_request=stale, actor=recruiter, message="Sorry.")
+    # The state as it is now, not as the stale copy remembered it.
+    assert str(refused.value) == "This request is withdrawn; it cannot be declined now."
+
     with pytest.raises(services.TransitionNotAllowed) as refused:
         services.withdraw_request(feedback_request=stale, candidate=stale.candidate)
-    # The state as it is now, not as the stale copy remembered it.
-    assert str(refused.value) == "This request is declined; it cannot be withdrawn now."
+    assert str(refused.value) == "This request has already ended, so it cannot be withdrawn."
 
 
 def test_one_open_request_per_application(submitted_request):
     application = submitted_request.application
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(services.TransitionNotAllowed, match="You have already asked for feedback"):
         services.submit_request(
             candidate=submitted_request.candidate,
             application=application,
@@ -175,6 +192,9 @@ def test_one_open_request_per_application(submitted_request):
             questions="",
             consent_to_forward=False,
         )
+    # The database holds the line too, for two asks at the same moment.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeedbackRequest.objects.create(application=application, candidate=submitted_request.candidate)
     assert FeedbackRequest.objects.filter(application=application).count() == 1
 
 

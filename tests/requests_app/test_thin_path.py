@@ -17,6 +17,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Application
 from feedback_portal.models import OutboundEmail
+from requests_app import emails
 from requests_app.models import (
     Event,
     FeedbackRequest,
@@ -255,11 +256,7 @@ def test_candidate_asks_manager_answers_recruiter_releases_candidate_reads(
         if k not in (Event.Kind.EMAIL_SENT, Event.Kind.NOTE)
     ]
     assert kinds == [Event.Kind.SUBMITTED, Event.Kind.ROUTED, Event.Kind.ANSWERED, Event.Kind.RELEASED]
-    sent = set(
-        OutboundEmail.objects.filter(feedback_request=feedback_request, state="sent").values_list(
-            "kind", flat=True
-        )
-    )
+    sent = set(emails.about_request(feedback_request).filter(state="sent").values_list("kind", flat=True))
     assert sent == {
         "new_request",
         "request_received",

@@ -1,5 +1,7 @@
 """/applications/: the candidate's own applications, each with its feedback request."""
 
+from datetime import UTC, date, datetime, time
+
 import pytest
 
 from candidates.models import Application
@@ -82,3 +84,55 @@ def test_applications_page_renders_in_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         page = candidate_client.get("/applications/")
     assert page.content.decode().count("View request") == rows
+
+
+@pytest.mark.parametrize("outcome", Application.Outcome.values)
+@pytest.mark.parametrize(
+    ("outcome_on", "today"),
+    [
+        (date(2026, 1, 1), date(2026, 7, 1)),  # the window's last day (6 months, the setting)
+        (date(2026, 1, 1), date(2026, 7, 2)),  # the day after
+        (date(2026, 8, 31), date(2027, 2, 28)),  # no 31 February: its month's last day
+        (date(2026, 8, 31), date(2027, 3, 1)),
+        (date(2025, 1, 1), date(2026, 2, 5)),  # 400 days on
+        (None, date(2026, 2, 5)),  # an outcome without a date
+    ],
+)
+def test_the_list_offers_asking_exactly_when_the_ask_page_accepts_it(
+    client, candidate, application_factory, portal_settings, time_machine, outcome, outcome_on, today
+):
+    """The list and the ask page ask the same question, so they agree on every outcome and date."""
+    application = application_factory(candidate=candidate, outcome=outcome, outcome_on=outcome_on)
+    time_machine.move_to(datetime.combine(today, time(12, 0), tzinfo=UTC), tick=False)
+    client.force_login(candidate)
+
+    offered = f"/applications/{application.uuid}/request/" in client.get("/applications/").content.decode()
+    ask_page = client.get(f"/applications/{application.uuid}/request/")
+    client.post(f"/applications/{application.uuid}/request/", {"areas": ["cv"]})
+
+    accepted = FeedbackRequest.objects.filter(application=application).exists()
+    assert offered == (ask_page.status_code == 200) == accepted
+    # Only a negative outcome within the window (or without a date) may be asked about.
+    in_window = (
+        outcome_on is None
+        or today
+        <= {
+            date(2026, 1, 1): date(2026, 7, 1),
+            date(2026, 8, 31): date(2027, 2, 28),
+            date(2025, 1, 1): date(2025, 7, 1),
+        }[outcome_on]
+    )
+    assert accepted == (outcome in Application.NEGATIVE_OUTCOMES and in_window)
+
+
+def test_the_list_and_the_ask_page_say_the_same_once_asked(
+    candidate_client, candidate, application_factory, feedback_request_factory
+):
+    application = application_factory(candidate=candidate)
+    feedback_request_factory(application=application, state=FeedbackRequest.State.DECLINED)
+
+    html = candidate_client.get("/applications/").content.decode()
+    refused = candidate_client.get(f"/applications/{application.uuid}/request/", follow=True)
+
+    assert f"/applications/{application.uuid}/request/" not in html
+    assert "You have already asked for feedback on this application." in refused.content.decode()

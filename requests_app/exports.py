@@ -1,10 +1,10 @@
 """A candidate's data as JSON: what they can see, and the admin's full subject-access export.
 
-The candidate's own export holds exactly what their pages show them (DESIGN §2): never the
-hiring manager's name, the original answers (nor the manager's reply to a follow-up
-question), internal notes or unreleased text. The full
-export (DESIGN §9) holds everything stored about them, originals included, for an agency
-admin to review before sending; making one is recorded on each of their requests.
+The candidate's own export holds exactly what their pages show them: never the hiring
+manager's name, the original answers (nor the manager's reply to a follow-up question),
+internal notes or unreleased text. The full export holds everything stored about them,
+originals included, for an agency admin to review before sending; making one is recorded on
+each of their requests.
 """
 
 import json
@@ -19,17 +19,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from candidates.models import Application
 from feedback_portal.models import OutboundEmail, User, user_display
-from requests_app.models import (
-    Event,
-    FeedbackRequest,
-    FeedbackResponse,
-    FollowUp,
-    Rating,
-    Routing,
-)
 
-from .models import Application
+from .models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating, Routing
 
 SHOWN_TO_CANDIDATE = (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED)
 

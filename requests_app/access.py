@@ -1,0 +1,81 @@
+"""Who may see which feedback request, follow-up question and routing: one helper per object kind.
+
+Each fetches the object and checks who is asking together, and answers 404 for anyone else
+(never 403), so ids cannot be probed. A hiring manager has no account: their browser holds a
+grant for each routing whose link it opened (views.manager.respond_entry), checked again on
+every page.
+"""
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import FeedbackRequest, FollowUp, Routing
+
+# The session key of the routings this browser opened a valid link for.
+GRANTS_KEY = "respond_grants"
+
+
+def request_for_candidate(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
+    """One of the signed-in candidate's own feedback requests; 404 for anyone else."""
+    return get_object_or_404(
+        FeedbackRequest.objects.select_related("application__client", "follow_up"),
+        uuid=request_uuid,
+        candidate=request.user,
+    )
+
+
+def request_for_recruiter(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
+    """Any request of the agency, for a recruiter; 404 for anyone else."""
+    if not request.user.is_recruiter:
+        raise Http404
+    return get_object_or_404(
+        FeedbackRequest.objects.select_related(
+            "application__client", "application__recruiter", "candidate", "follow_up"
+        ),
+        uuid=request_uuid,
+    )
+
+
+def follow_up_of(feedback_request: FeedbackRequest) -> FollowUp:
+    """The follow-up question of a request the caller may already see; 404 when none was asked."""
+    follow_up = feedback_request.get_follow_up()
+    if follow_up is None:
+        raise Http404
+    return follow_up
+
+
+def grant(request: HttpRequest, routing: Routing) -> None:
+    """Let this browser open the routing's token-less pages (after a valid link was opened)."""
+    grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
+    request.session.cycle_key()
+    request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
+
+
+def routing_for_manager(request: HttpRequest, routing_uuid: UUID) -> Routing:
+    """A routing this browser opened a valid link for; 404 otherwise.
+
+    Whether the manager may still answer, and on which page, is the page's next question
+    (lifecycle.manager_may_answer).
+    """
+    return _granted(request, routing_uuid)
+
+
+def follow_up_routing_for_manager(request: HttpRequest, routing_uuid: UUID) -> Routing:
+    """A routing that forwards a follow-up question, granted to this browser; 404 otherwise."""
+    routing = _granted(request, routing_uuid)
+    if routing.follow_up_id is None:
+        raise Http404
+    return routing
+
+
+def _granted(request: HttpRequest, routing_uuid: UUID) -> Routing:
+    if str(routing_uuid) not in request.session.get(GRANTS_KEY, []):
+        raise Http404
+    return get_object_or_404(
+        Routing.objects.select_related(
+            "feedback_request__application__client", "hiring_manager", "follow_up"
+        ),
+        uuid=routing_uuid,
+    )

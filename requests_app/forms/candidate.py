@@ -1,0 +1,87 @@
+"""The candidate's input: the ask, closing the request, the one follow-up question."""
+
+from django import forms
+
+from ..models import Area, FeedbackRequest, FollowUp, Rating
+
+SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
+
+
+class FeedbackRequestForm(forms.Form):
+    """The candidate's ask: the areas, an optional self-assessment, their questions."""
+
+    areas = forms.MultipleChoiceField(
+        label="Which areas would you most like feedback on?",
+        choices=Area.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one area you would like feedback on."},
+    )
+    questions = forms.CharField(
+        label="Your questions for the interview team (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: “Was my portfolio the right level of detail?”",
+    )
+    consent_to_forward = forms.BooleanField(
+        label="Pass my questions to the interview team (your recruiter may reword them).",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area in Area:
+            self.fields[f"self_{area.value}"] = forms.ChoiceField(
+                label=f"{area.label} (your rating)", choices=SELF_RATING_CHOICES, required=False
+            )
+
+    def self_assessment_fields(self):
+        return [self[f"self_{area.value}"] for area in Area]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("questions", "").strip() and not data.get("consent_to_forward"):
+            self.add_error(
+                "consent_to_forward",
+                "Tick this box so we may pass your questions on, or leave the questions empty.",
+            )
+        return data
+
+    def self_assessment(self) -> dict[str, str]:
+        return {
+            area.value: self.cleaned_data[f"self_{area.value}"]
+            for area in Area
+            if self.cleaned_data.get(f"self_{area.value}")
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    """The candidate closes their request, saying how useful the feedback was."""
+
+    usefulness = forms.ChoiceField(
+        label="How useful was this feedback?",
+        choices=FeedbackRequest._meta.get_field("usefulness").choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+# --- The follow-up question ---------------------------------------------------------------
+
+
+class FollowUpQuestionForm(forms.Form):
+    """The candidate's one follow-up question on their released feedback."""
+
+    question = forms.CharField(
+        label="Your follow-up question",
+        max_length=FollowUp.QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You can ask one question about this feedback. Your recruiter answers it or passes "
+        "it to the interview team.",
+        error_messages={"required": "Write your question before sending it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # The acknowledge form shares the page: ids stay apart.
+        kwargs.setdefault("auto_id", "follow_up_%s")
+        super().__init__(*args, **kwargs)

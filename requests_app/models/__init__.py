@@ -1,0 +1,37 @@
+"""The requests app's models, one module per concept; import them from here.
+
+- `areas`: the feedback areas, the rating scale, the next-step library.
+- `requests`: the feedback request and the reads pages make of it.
+- `routing`: routings to hiring managers, their links, reminders and digests.
+- `responses`: the answers, area by area.
+- `follow_ups`: the one follow-up question after release.
+- `timeline`: the append-only Event log.
+- `analytics`: the analytics page's read methods (FeedbackRequestQuerySet inherits them).
+
+The request's life (which action may move which state) is not here: see requests_app.lifecycle.
+"""
+
+from .analytics import Median
+from .areas import AREA_PROMPTS, Area, NextStep, Rating
+from .follow_ups import FollowUp
+from .requests import FeedbackRequest
+from .responses import AreaAnswer, FeedbackResponse
+from .routing import LinkToken, RecruiterDigest, Reminder, Routing
+from .timeline import Event
+
+__all__ = [
+    "AREA_PROMPTS",
+    "Area",
+    "AreaAnswer",
+    "Event",
+    "FeedbackRequest",
+    "FeedbackResponse",
+    "FollowUp",
+    "LinkToken",
+    "Median",
+    "NextStep",
+    "Rating",
+    "RecruiterDigest",
+    "Reminder",
+    "Routing",
+]

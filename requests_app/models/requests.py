@@ -1,0 +1,171 @@
+"""The feedback request: a candidate's ask on one application, and the reads pages make of it."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .analytics import AnalyticsQuerySet
+from .areas import Area, Rating
+from .follow_ups import FollowUp
+
+
+class FeedbackRequestQuerySet(AnalyticsQuerySet):
+    """Every read a page or a sweep makes of feedback requests (analytics in AnalyticsQuerySet)."""
+
+    def open(self) -> "FeedbackRequestQuerySet":
+        return self.filter(state__in=FeedbackRequest.OPEN_STATES)
+
+    def for_candidate(self, user) -> "FeedbackRequestQuerySet":
+        return self.filter(candidate=user)
+
+    def without_open_follow_up(self) -> "FeedbackRequestQuerySet":
+        """Requests whose conversation is over: no follow-up question, or one that is answered."""
+        return self.exclude(follow_up__state__in=FollowUp.OPEN_STATES)
+
+    def for_dashboard(self) -> "FeedbackRequestQuerySet":
+        """The triage queue: what each row shows, in one query, oldest first.
+
+        Rows show the application's candidate name, not the candidate's account: no join to it.
+        """
+        return self.select_related("application__client", "application__recruiter").order_by("created_at")
+
+    def due_for_anonymising(self, cutoff) -> "FeedbackRequestQuerySet":
+        """Ended requests, not on legal hold and not yet anonymised, that ended by `cutoff`.
+
+        Ended states only move on to closed, so state_changed_at is when the request ended.
+        A released request whose follow-up question is still open is not over yet: skipped.
+        """
+        return self.filter(
+            state__in=FeedbackRequest.ENDED_STATES,
+            legal_hold=False,
+            anonymised_at__isnull=True,
+            state_changed_at__lte=cutoff,
+        ).without_open_follow_up()
+
+    def state_counts(self) -> dict[str, int]:
+        """How many requests are in each state, in one aggregate query.
+
+        Grouping by state with COUNT(*) needs nothing but the state, so at scale PostgreSQL
+        reads it from request_state_idx alone (an index-only scan) instead of the table.
+        """
+        counts = dict(self.order_by().values_list("state").annotate(n=Count("*")))
+        return {state: counts.get(state, 0) for state in FeedbackRequest.State.values}
+
+
+class FeedbackRequest(models.Model):
+    """A candidate's ask for feedback on one application."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        AWAITING_MANAGER = "awaiting_manager", "Awaiting the hiring manager"
+        ANSWERED = "answered", "Answered, awaiting review"
+        EXPIRED = "expired", "Link expired"
+        RELEASED = "released", "Feedback released"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CLOSED = "closed", "Closed"
+
+    OPEN_STATES = (State.SUBMITTED, State.AWAITING_MANAGER, State.ANSWERED, State.EXPIRED)
+    ENDED_STATES = (State.RELEASED, State.DECLINED, State.WITHDRAWN, State.CLOSED)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        "candidates.Application", on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    areas = models.JSONField(default=list, help_text="The areas the candidate most wants to hear about.")
+    self_assessment = models.JSONField(
+        default=dict, blank=True, help_text="Area → the candidate's own rating."
+    )
+    questions = models.TextField(blank=True)
+    consent_to_forward = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False, help_text="Skipped by retention while set.")
+    usefulness = models.CharField(
+        max_length=10,
+        choices=[("very", "Very useful"), ("somewhat", "Somewhat useful"), ("not", "Not useful")],
+        blank=True,
+        help_text="The candidate's rating of the released feedback; it feeds analytics.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When retention blanked its personal data (requests_app.retention)."
+    )
+    # The e-mails about this request (to the candidate and the recruiter); a manager's are about its routing.
+    emails = GenericRelation(
+        "feedback_portal.OutboundEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="feedback_request",
+    )
+
+    objects = FeedbackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state__in=["submitted", "awaiting_manager", "answered", "expired"]),
+                name="one_open_request_per_application",
+            ),
+        ]
+        indexes = [
+            # The dashboard filtered to one state, oldest first: for_dashboard() with
+            # DashboardFilter's state=…, read in order up to the page's end.
+            models.Index(fields=["state", "created_at"], name="request_state_created_idx"),
+            # The dashboard's default view, all open requests oldest first: for_dashboard()
+            # with DashboardFilter's "open" (open()). One ordered range, so the page's rows
+            # are read without sorting every open request. Same states as OPEN_STATES.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state__in=["submitted", "awaiting_manager", "answered", "expired"]),
+                name="request_open_queue_idx",
+            ),
+            # The dashboard's counts per state (state_counts()): an index-only scan of this
+            # small index instead of reading every row of the table.
+            models.Index(fields=["state"], name="request_state_idx"),
+            # The daily retention sweep (due_for_anonymising()): ended requests still to be
+            # anonymised, by when they ended. Rows leave it once anonymised or held. Same
+            # states as ENDED_STATES.
+            models.Index(
+                fields=["state_changed_at"],
+                condition=Q(
+                    state__in=["released", "declined", "withdrawn", "closed"],
+                    legal_hold=False,
+                    anonymised_at__isnull=True,
+                ),
+                name="request_retention_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback request {self.uuid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def area_labels(self) -> list[str]:
+        return [Area(a).label for a in self.areas if a in Area.values]
+
+    def self_assessment_rows(self) -> list[tuple[str, str]]:
+        return [
+            (Area(a).label, Rating(r).label)
+            for a, r in self.self_assessment.items()
+            if a in Area.values and r in Rating.values
+        ]
+
+    def get_follow_up(self) -> "FollowUp | None":
+        """The follow-up question, if one was asked; no query when select_related("follow_up") read it."""
+        try:
+            return self.follow_up
+        except FollowUp.DoesNotExist:
+            return None

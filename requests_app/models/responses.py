@@ -1,0 +1,87 @@
+"""Answers to a request: the hiring manager's (or the recruiter's, after a call), area by area."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .areas import Area, Rating
+
+
+class FeedbackResponse(models.Model):
+    """An answer to a request: the hiring manager's (or the recruiter's, after a call).
+
+    The original is never changed; the recruiter's edited, released version sits beside it.
+    """
+
+    class Kind(models.TextChoices):
+        FEEDBACK = "feedback", "Feedback"
+        DECLINE = "decline", "Declined to give feedback"
+
+    class Consider(models.TextChoices):
+        YES = "yes", "Yes"
+        MAYBE = "maybe", "Perhaps"
+        NO = "no", "No"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    feedback_request = models.ForeignKey(
+        "FeedbackRequest", on_delete=models.CASCADE, related_name="responses"
+    )
+    routing = models.ForeignKey(
+        "Routing", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEEDBACK)
+    summary = models.TextField(blank=True)
+    consider_for_other_roles = models.CharField(max_length=5, choices=Consider.choices, blank=True)
+    decline_reason = models.TextField(blank=True)
+    answered_by_recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when the recruiter answered directly, after a call.",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    released_summary = models.TextField(blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.feedback_request_id}"
+
+    @property
+    def is_decline(self) -> bool:
+        return self.kind == self.Kind.DECLINE
+
+
+class AreaAnswer(models.Model):
+    """One area's rating and comment within a response."""
+
+    response = models.ForeignKey("FeedbackResponse", on_delete=models.CASCADE, related_name="answers")
+    area = models.CharField(max_length=20, choices=Area.choices)
+    rating = models.CharField(max_length=20, choices=Rating.choices, default=Rating.NOT_ASSESSED)
+    comment = models.TextField(blank=True)
+    released_comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "area"], name="one_answer_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_rating_display()}"
+
+    @property
+    def area_order(self) -> int:
+        return Area.values.index(self.area)
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.rating != Rating.NOT_ASSESSED

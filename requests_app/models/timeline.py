@@ -1,0 +1,57 @@
+"""The request's timeline: every state change, e-mail and note, append-only."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Event(models.Model):
+    """The append-only timeline of a request: every state change, e-mail and note."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Request submitted"
+        ROUTED = "routed", "Sent to the hiring manager"
+        ANSWERED = "answered", "Answer received"
+        RELEASED = "released", "Feedback released"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the candidate"
+        EXPIRED = "expired", "Link expired"
+        EXTENDED = "extended", "Link expiry extended"
+        REMINDED = "reminded", "Reminder sent"
+        CLOSED = "closed", "Closed"
+        EMAIL_SENT = "email_sent", "E-mail sent"
+        EMAIL_FAILED = "email_failed", "E-mail failed"
+        NOTE = "note", "Note"
+        FOLLOW_UP_ASKED = "follow_up_asked", "Follow-up question asked"
+        FOLLOW_UP_FORWARDED = "follow_up_forwarded", "Follow-up sent to the hiring manager"
+        FOLLOW_UP_REPLIED = "follow_up_replied", "Follow-up reply received"
+        FOLLOW_UP_ANSWERED = "follow_up_answered", "Follow-up question answered"
+
+    feedback_request = models.ForeignKey("FeedbackRequest", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="Who, when not a signed-in user (e.g. the hiring manager)."
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    visible_to_candidate = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A request's timeline, oldest first.
+            models.Index(fields=["feedback_request", "created_at"], name="event_timeline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are append-only.")
+        super().save(*args, **kwargs)
