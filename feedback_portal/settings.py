@@ -146,6 +146,7 @@ else:
         "store_processed": False,
     }
 
+# Late acknowledgement: a task a worker dies in is delivered again, so every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -154,6 +155,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# The worker logs through Django's LOGGING (below), so its lines pass the same filters as the
+# web's: a hiring manager's link, minted in the worker, never reaches its log either.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Tests run tasks in the calling process unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
