@@ -9,6 +9,8 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 # The suite runs with DEBUG off, like production; it needs a key, not a secret one.
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret DJANGO_SETTINGS_MODULE=feedback_portal.settings
+# Test processes side by side (pytest-xdist): one per core; each has its own database.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast install lint format clean
 
@@ -35,13 +37,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not slow"
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,9 @@
-"""Who may open a page, by role. Anyone else gets a 404, so pages cannot be found by probing."""
+"""Who may open a page that shows no one object (a list, a form to add one), by role.
+
+Anyone else gets a 404, so pages cannot be found by probing. A page about one object asks the
+access helper of its kind instead (candidates.access, requests_app.access), which fetches the
+object and checks the role together.
+"""
 
 from functools import wraps
 
