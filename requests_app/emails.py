@@ -152,14 +152,17 @@ def _request_id(email: OutboundEmail) -> int | None:
     return None
 
 
+def _note(email: OutboundEmail, **event) -> None:
+    """Write an Event on the timeline of the request the e-mail is about, if it is about one."""
+    if (request_id := _request_id(email)) is not None:
+        Event.objects.create(feedback_request_id=request_id, actor_label=SENDER_LABEL, **event)
+
+
 @receiver(mail.email_sent, dispatch_uid="requests_app.emails.note_sent")
 def note_sent(sender, email: OutboundEmail, kind: EmailKind, subject: str, at, **kwargs) -> None:
-    if (request_id := _request_id(email)) is None:
-        return
-    Event.objects.create(
-        feedback_request_id=request_id,
+    _note(
+        email,
         kind=Event.Kind.EMAIL_SENT,
-        actor_label=SENDER_LABEL,
         message=f"E-mail to the {kind.audience}: “{subject}”",
         visible_to_candidate=kind.audience == Audience.CANDIDATE,
         created_at=at,
@@ -168,23 +171,11 @@ def note_sent(sender, email: OutboundEmail, kind: EmailKind, subject: str, at, *
 
 @receiver(mail.email_cancelled, dispatch_uid="requests_app.emails.note_cancelled")
 def note_cancelled(sender, email: OutboundEmail, reason: str, **kwargs) -> None:
-    if (request_id := _request_id(email)) is None:
-        return
-    Event.objects.create(
-        feedback_request_id=request_id,
-        kind=Event.Kind.NOTE,
-        actor_label=SENDER_LABEL,
-        message=f"E-mail to {email.to_email} not sent: {reason}.",
-    )
+    _note(email, kind=Event.Kind.NOTE, message=f"E-mail to {email.to_email} not sent: {reason}.")
 
 
 @receiver(mail.email_failed, dispatch_uid="requests_app.emails.note_failed")
 def note_failed(sender, email: OutboundEmail, error: str, **kwargs) -> None:
-    if (request_id := _request_id(email)) is None:
-        return
-    Event.objects.create(
-        feedback_request_id=request_id,
-        kind=Event.Kind.EMAIL_FAILED,
-        actor_label=SENDER_LABEL,
-        message=f"E-mail to {email.to_email} could not be sent: {error}",
+    _note(
+        email, kind=Event.Kind.EMAIL_FAILED, message=f"E-mail to {email.to_email} could not be sent: {error}"
     )

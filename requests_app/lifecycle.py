@@ -367,54 +367,35 @@ def _guarded_move(obj: FeedbackRequest | FollowUp, rule: Rule, *, now: datetime,
     return from_state
 
 
-def move(
-    feedback_request: FeedbackRequest,
-    action: Action,
-    *,
-    actor=None,
-    actor_label: str = "",
-    message: str = "",
-    visible_to_candidate: bool = False,
-) -> Event:
-    """Take the action on the request, guarded by TRANSITIONS, and write its Event."""
+# What a move's Event says: who acted (`actor`, a signed-in user, or `actor_label`: the hiring
+# manager, the portal itself), its `message`, and whether the candidate sees it.
+SAID = ("actor", "actor_label", "message", "visible_to_candidate")
+
+
+def move(feedback_request: FeedbackRequest, action: Action, **said) -> Event:
+    """Take the action on the request, guarded by TRANSITIONS, and write its Event (`said`: SAID)."""
     rule = TRANSITIONS[action]
     now = timezone.now()
     from_state = _guarded_move(feedback_request, rule, now=now)
     return Event.objects.create(
         feedback_request=feedback_request,
         kind=rule.event,
-        actor=actor,
-        actor_label=actor_label,
         from_state=from_state,
         to_state=rule.target,
-        message=message,
-        visible_to_candidate=visible_to_candidate,
         created_at=now,
+        **said,
     )
 
 
-def move_follow_up(
-    follow_up: FollowUp,
-    action: FollowUpAction,
-    *,
-    actor=None,
-    actor_label: str = "",
-    message: str = "",
-    visible_to_candidate: bool = False,
-    **fields,
-) -> Event:
-    """Take the action on the follow-up question, guarded by FOLLOW_UP_TRANSITIONS; `fields`
-    are written in the same update. Its Event goes on the request's timeline."""
+def move_follow_up(follow_up: FollowUp, action: FollowUpAction, **said_and_fields) -> Event:
+    """Take the action on the follow-up question, guarded by FOLLOW_UP_TRANSITIONS, and write its
+    Event on the request's timeline; the other keyword arguments are fields written in the same
+    update."""
+    said = {key: said_and_fields.pop(key) for key in SAID if key in said_and_fields}
     rule = FOLLOW_UP_TRANSITIONS[action]
     now = timezone.now()
-    _guarded_move(follow_up, rule, now=now, **fields)
+    _guarded_move(follow_up, rule, now=now, **said_and_fields)
     # The follow-up's states are not the request's: from_state/to_state stay blank, the kind says it.
     return Event.objects.create(
-        feedback_request_id=follow_up.feedback_request_id,
-        kind=rule.event,
-        actor=actor,
-        actor_label=actor_label,
-        message=message,
-        visible_to_candidate=visible_to_candidate,
-        created_at=now,
+        feedback_request_id=follow_up.feedback_request_id, kind=rule.event, created_at=now, **said
     )
