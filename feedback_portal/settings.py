@@ -293,6 +293,10 @@ for folder in _folders:
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "feedback_portal.tasks.sweep_outbound_email", "schedule": 60.0},
+    "forget-old-form-keys": {
+        "task": "feedback_portal.tasks.forget_old_form_keys",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "expire-routings": {"task": "requests_app.tasks.expire_routings", "schedule": 300.0},
     "close-stale-releases": {"task": "requests_app.tasks.close_stale_releases", "schedule": 3600.0},
     "send-due-reminders": {"task": "requests_app.tasks.send_due_reminders", "schedule": 600.0},

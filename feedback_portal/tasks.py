@@ -24,3 +24,11 @@ def sweep_outbound_email() -> int:
     from . import mail
 
     return mail.sweep(now=timezone.now())
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def forget_old_form_keys() -> int:
+    """Forget the keys of forms acted on long ago: a repeat of those is long past."""
+    from . import once
+
+    return once.forget_old(now=timezone.now())
