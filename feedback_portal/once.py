@@ -43,6 +43,13 @@ def _key(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
+def was_done(request: HttpRequest) -> bool:
+    """Was this form acted on already? For a page that would otherwise refuse the repeat (a
+    hiring manager's link, closed by their own answer) and can show what was done instead."""
+    key = _key(request)
+    return key is not None and FormSubmission.objects.filter(key=key).exists()
+
+
 def done_once(request: HttpRequest, change: Callable[[], T]) -> T:
     """Make the change unless this form's key was claimed already (then raise AlreadyDone).
 

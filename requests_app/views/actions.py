@@ -1,4 +1,4 @@
-"""What every button on a request does after its form is valid: run one service, say how it went."""
+"""What every button on a request does after its form is valid: run one service, once, and say how it went."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +7,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from feedback_portal.once import AlreadyDone, done_once
+
 from .. import services
+
+# A form sent twice (a double click, a resent page): the first did it; this one changes nothing.
+ALREADY_DONE = "That was done already: here is where things stand."
 
 
 def act(
@@ -18,12 +23,15 @@ def act(
     back_to: str,
     request_uuid,
 ) -> HttpResponse:
-    """Run the service; on success say so, on a refused transition (someone acted first) say why.
+    """Run the service once for this form; on success say so, on a refused transition (someone
+    acted first) say why, on a repeat of a form already acted on say that.
 
     Either way the person lands back on the request's page, which shows its true state.
     """
     try:
-        result = run()
+        result = done_once(request, run)
+    except AlreadyDone:
+        messages.info(request, ALREADY_DONE)
     except services.TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:

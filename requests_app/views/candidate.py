@@ -13,12 +13,13 @@ from candidates.access import application_for_candidate
 from candidates.models import Application
 from feedback_portal.access import candidate_required
 from feedback_portal.models import PortalSettings
+from feedback_portal.once import AlreadyDone, done_once
 
 from .. import exports, lifecycle, services
 from ..access import request_for_candidate
 from ..forms import AcknowledgeForm, FeedbackRequestForm, FollowUpQuestionForm
 from ..models import FeedbackRequest, FeedbackResponse, NextStep, Rating
-from .actions import act
+from .actions import ALREADY_DONE, act
 
 
 @require_GET
@@ -62,14 +63,20 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
     form = FeedbackRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            feedback_request = services.submit_request(
-                candidate=request.user,
-                application=application,
-                areas=form.cleaned_data["areas"],
-                questions=form.cleaned_data["questions"],
-                consent_to_forward=form.cleaned_data["consent_to_forward"],
-                self_assessment=form.self_assessment(),
+            feedback_request = done_once(
+                request,
+                lambda: services.submit_request(
+                    candidate=request.user,
+                    application=application,
+                    areas=form.cleaned_data["areas"],
+                    questions=form.cleaned_data["questions"],
+                    consent_to_forward=form.cleaned_data["consent_to_forward"],
+                    self_assessment=form.self_assessment(),
+                ),
             )
+        except AlreadyDone:  # the same form sent twice: the first one asked
+            messages.info(request, ALREADY_DONE)
+            return redirect("requests_app:applications")
         except services.TransitionNotAllowed as refused:  # asked in another tab meanwhile
             messages.info(request, str(refused))
             return redirect("requests_app:applications")

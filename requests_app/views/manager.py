@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Client
+from feedback_portal.once import AlreadyDone, done_once, was_done
 
 from .. import lifecycle, services, tokens
 from ..access import follow_up_routing_for_manager, grant, routing_for_manager
@@ -62,6 +63,21 @@ def _client_address(request: HttpRequest) -> str:
 
 def _link_closed(request: HttpRequest) -> HttpResponse:
     return render(request, "requests_app/respond_closed.html", status=410)
+
+
+def _answered(request: HttpRequest, run, page: str, routing: Routing) -> HttpResponse:
+    """Store the manager's answer once, then show it back to them (the thank-you page).
+
+    The same form sent again (a double click) lands on the same thank-you page; an answer the
+    link no longer takes (it closed meanwhile) gets the closed page.
+    """
+    try:
+        done_once(request, run)
+    except AlreadyDone:
+        pass  # the first one was stored: the thank-you page shows it
+    except services.TransitionNotAllowed:
+        return _link_closed(request)
+    return redirect(page, routing.uuid)
 
 
 def _link_unknown(request: HttpRequest) -> HttpResponse:
@@ -122,6 +138,8 @@ def _respond_page(request, routing, *, form=None, decline_form=None, status=200)
 @require_http_methods(["GET", "POST"])
 def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = routing_for_manager(request, routing_uuid)
+    if request.method == "POST" and was_done(request):  # sent twice: show what the first one sent
+        return redirect("requests_app:respond_answer", routing.uuid)
     if request.method == "GET" and lifecycle.manager_may_see_answer(routing, follow_up=False):
         response = routing.responses.prefetch_related("answers").first()
         return render(request, "requests_app/respond_thanks.html", {"routing": routing, "response": response})
@@ -135,32 +153,36 @@ def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     form = _manager_form(routing, request.POST)
     if not form.is_valid():
         return _respond_page(request, routing, form=form, status=400)
-    try:
-        services.submit_manager_response(
+    return _answered(
+        request,
+        lambda: services.submit_manager_response(
             routing=routing,
             answers=form.answers(),
             summary=form.cleaned_data.get("summary", ""),
             consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
-        )
-    except services.TransitionNotAllowed:
-        return _link_closed(request)
-    return redirect("requests_app:respond_answer", routing.uuid)
+        ),
+        "requests_app:respond_answer",
+        routing,
+    )
 
 
 @answer_page
 @require_POST
 def respond_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = routing_for_manager(request, routing_uuid)
+    if request.method == "POST" and was_done(request):  # sent twice: show what the first one sent
+        return redirect("requests_app:respond_answer", routing.uuid)
     if not lifecycle.manager_may_answer(routing, follow_up=False):
         return _link_closed(request)
     form = ManagerDeclineForm(request.POST)
     if not form.is_valid():
         return _respond_page(request, routing, decline_form=form, status=400)
-    try:
-        services.submit_manager_decline(routing=routing, reason=form.reason_text())
-    except services.TransitionNotAllowed:
-        return _link_closed(request)
-    return redirect("requests_app:respond_answer", routing.uuid)
+    return _answered(
+        request,
+        lambda: services.submit_manager_decline(routing=routing, reason=form.reason_text()),
+        "requests_app:respond_answer",
+        routing,
+    )
 
 
 def _follow_up_page(request, routing, *, form=None, decline_form=None, status=200) -> HttpResponse:
@@ -188,6 +210,8 @@ def _follow_up_page(request, routing, *, form=None, decline_form=None, status=20
 @require_http_methods(["GET", "POST"])
 def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = follow_up_routing_for_manager(request, routing_uuid)
+    if request.method == "POST" and was_done(request):  # sent twice: show what the first one sent
+        return redirect("requests_app:respond_follow_up", routing.uuid)
     if request.method == "GET" and lifecycle.manager_may_see_answer(routing, follow_up=True):
         return render(
             request,
@@ -201,24 +225,28 @@ def respond_follow_up(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     form = ManagerFollowUpForm(request.POST)
     if not form.is_valid():
         return _follow_up_page(request, routing, form=form, status=400)
-    try:
-        services.reply_to_follow_up(routing=routing, reply=form.cleaned_data["reply"])
-    except services.TransitionNotAllowed:
-        return _link_closed(request)
-    return redirect("requests_app:respond_follow_up", routing.uuid)
+    return _answered(
+        request,
+        lambda: services.reply_to_follow_up(routing=routing, reply=form.cleaned_data["reply"]),
+        "requests_app:respond_follow_up",
+        routing,
+    )
 
 
 @answer_page
 @require_POST
 def respond_follow_up_decline(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
     routing = follow_up_routing_for_manager(request, routing_uuid)
+    if request.method == "POST" and was_done(request):  # sent twice: show what the first one sent
+        return redirect("requests_app:respond_follow_up", routing.uuid)
     if not lifecycle.manager_may_answer(routing, follow_up=True):
         return _link_closed(request)
     form = ManagerFollowUpDeclineForm(request.POST)
     if not form.is_valid():
         return _follow_up_page(request, routing, decline_form=form, status=400)
-    try:
-        services.decline_follow_up(routing=routing, reason=form.reason_text())
-    except services.TransitionNotAllowed:
-        return _link_closed(request)
-    return redirect("requests_app:respond_follow_up", routing.uuid)
+    return _answered(
+        request,
+        lambda: services.decline_follow_up(routing=routing, reason=form.reason_text()),
+        "requests_app:respond_follow_up",
+        routing,
+    )

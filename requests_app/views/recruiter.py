@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates.models import Client
 from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
+from feedback_portal.once import AlreadyDone, done_once
 
 from .. import lifecycle, safety, services
 from ..access import follow_up_of, request_for_recruiter
@@ -30,7 +31,7 @@ from ..forms import (
 )
 from ..models import FeedbackRequest, FeedbackResponse, FollowUp
 from ..services.follow_ups import follow_up_link, follow_up_manager
-from .actions import act
+from .actions import ALREADY_DONE, act
 
 
 def _act(request, feedback_request, run, success) -> HttpResponse:
@@ -234,7 +235,14 @@ def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 @require_POST
 def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     feedback_request = request_for_recruiter(request, request_uuid)
-    if services.confirm_application(feedback_request=feedback_request, actor=request.user):
+    try:
+        confirmed = done_once(
+            request,
+            lambda: services.confirm_application(feedback_request=feedback_request, actor=request.user),
+        )
+    except AlreadyDone:
+        confirmed = False
+    if confirmed:
         messages.success(request, "Application confirmed.")
     else:
         messages.info(request, "This application was already confirmed.")
@@ -328,13 +336,18 @@ def answer_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, follow_up_form=form, status=400)
     try:
-        services.answer_follow_up(
-            follow_up=follow_up,
-            actor=request.user,
-            answer=form.cleaned_data["answer"],
-            seen_state=request.POST.get("seen_state", ""),
-            acknowledged_flags=form.acknowledged(),
+        done_once(
+            request,
+            lambda: services.answer_follow_up(
+                follow_up=follow_up,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                seen_state=request.POST.get("seen_state", ""),
+                acknowledged_flags=form.acknowledged(),
+            ),
         )
+    except AlreadyDone:
+        messages.info(request, ALREADY_DONE)
     except services.TransitionNotAllowed as exc:
         fresh = request_for_recruiter(request, request_uuid)
         if lifecycle.may_answer_follow_up(follow_up_of(fresh)):
