@@ -101,15 +101,14 @@ def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
     return {
         "id": fr.uuid,
         "asked_at": fr.created_at,
-        "state": fr.get_state_display(),
+        "state": fr.candidate_state_label,  # the words of their pages, not the recruiters' state names
         "areas": fr.area_labels(),
         "self_assessment": dict(fr.self_assessment_rows()),
         "questions": fr.questions,
         "consent_to_forward": fr.consent_to_forward,
         "usefulness": fr.get_usefulness_display(),
         "timeline": [
-            {"at": e.created_at, "what": e.get_kind_display(), "message": e.message}
-            for e in fr.candidate_events
+            {"at": e.created_at, "what": e.candidate_label, "message": e.message} for e in fr.candidate_events
         ],
         "feedback": _released_feedback(fr, released) if released else None,
         "follow_up": _candidate_follow_up(fr),

@@ -5,12 +5,13 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .analytics import AnalyticsQuerySet
 from .areas import Area, Rating
 from .follow_ups import FollowUp
+from .responses import FeedbackResponse
 
 
 class FeedbackRequestQuerySet(AnalyticsQuerySet):
@@ -30,8 +31,24 @@ class FeedbackRequestQuerySet(AnalyticsQuerySet):
         """The triage queue: what each row shows, in one query, oldest first.
 
         Rows show the application's candidate name, not the candidate's account: no join to it.
+        Each row's badge needs its latest response's kind (recruiter_state_label): a subquery.
         """
-        return self.select_related("application__client", "application__recruiter").order_by("created_at")
+        return (
+            self.select_related("application__client", "application__recruiter")
+            .with_latest_response_kind()
+            .order_by("created_at")
+        )
+
+    def with_latest_response_kind(self) -> "FeedbackRequestQuerySet":
+        """Each request with `latest_response_kind`: its latest response's kind (None before any).
+
+        A subquery in the same SELECT, so a list of requests knows which answers are a hiring
+        manager's decline without a query per row.
+        """
+        latest = FeedbackResponse.objects.filter(feedback_request=OuterRef("pk")).order_by(
+            "-submitted_at", "-pk"
+        )
+        return self.annotate(latest_response_kind=Subquery(latest.values("kind")[:1]))
 
     def due_for_anonymising(self, cutoff) -> "FeedbackRequestQuerySet":
         """Ended requests, not on legal hold and not yet anonymised, that ended by `cutoff`.
@@ -57,7 +74,11 @@ class FeedbackRequestQuerySet(AnalyticsQuerySet):
 
 
 class FeedbackRequest(models.Model):
-    """A candidate's ask for feedback on one application."""
+    """A candidate's ask for feedback on one application.
+
+    A state has two names: its label (the recruiters' word, on their pages and in the admin's
+    export) and CANDIDATE_STATE_LABELS (what the candidate reads, below the class).
+    """
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
@@ -68,6 +89,10 @@ class FeedbackRequest(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
         CLOSED = "closed", "Closed"
+
+    # What the recruiter reads for an answer that is the hiring manager's decline: it waits for
+    # them to confirm the decline (or route again), not to review feedback.
+    MANAGER_DECLINED_LABEL = "Declined by the manager — confirm"
 
     OPEN_STATES = (State.SUBMITTED, State.AWAITING_MANAGER, State.ANSWERED, State.EXPIRED)
     ENDED_STATES = (State.RELEASED, State.DECLINED, State.WITHDRAWN, State.CLOSED)
@@ -153,6 +178,28 @@ class FeedbackRequest(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def candidate_state_label(self) -> str:
+        """Where the request stands, in the candidate's words (never the recruiters' state names)."""
+        return CANDIDATE_STATE_LABELS[self.state]
+
+    @property
+    def recruiter_state_label(self) -> str:
+        """The state as the recruiter reads it: an answer that is the manager's decline says so.
+
+        Reads `latest_response_kind` as for_dashboard() annotates it; a request fetched without
+        it asks the database (one query, answered requests only).
+        """
+        if self.state != self.State.ANSWERED:
+            return self.get_state_display()
+        try:
+            kind = self.latest_response_kind
+        except AttributeError:
+            kind = self.responses.order_by("-submitted_at", "-pk").values_list("kind", flat=True).first()
+        if kind == FeedbackResponse.Kind.DECLINE:
+            return self.MANAGER_DECLINED_LABEL
+        return self.get_state_display()
+
     def area_labels(self) -> list[str]:
         return [Area(a).label for a in self.areas if a in Area.values]
 
@@ -169,3 +216,18 @@ class FeedbackRequest(models.Model):
             return self.follow_up
         except FollowUp.DoesNotExist:
             return None
+
+
+# What a candidate reads for each state of their request: where it is, in plain words. An
+# expired link is the recruiter's to handle (re-route, extend or decline), so to the candidate
+# the request is simply with their recruiter.
+CANDIDATE_STATE_LABELS: dict[str, str] = {
+    FeedbackRequest.State.SUBMITTED: "With your recruiter",
+    FeedbackRequest.State.AWAITING_MANAGER: "With the interview team",
+    FeedbackRequest.State.ANSWERED: "Being reviewed by your recruiter",
+    FeedbackRequest.State.EXPIRED: "With your recruiter",
+    FeedbackRequest.State.RELEASED: "Feedback ready",
+    FeedbackRequest.State.DECLINED: "No feedback this time",
+    FeedbackRequest.State.WITHDRAWN: "Withdrawn by you",
+    FeedbackRequest.State.CLOSED: "Closed",
+}

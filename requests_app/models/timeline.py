@@ -55,3 +55,23 @@ class Event(models.Model):
         if self.pk is not None:
             raise ValueError("Events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def candidate_label(self) -> str:
+        """What the candidate's timeline calls the event: their words where the recruiters' read badly."""
+        return CANDIDATE_KIND_LABELS.get(self.kind) or self.get_kind_display()
+
+
+# The kinds whose label is the recruiters' vocabulary: the candidate reads these instead. The
+# candidate never learns who the hiring manager is, only "the interview team"; an expired link
+# is the recruiter's to handle. Kinds not listed read the same to both.
+CANDIDATE_KIND_LABELS: dict[str, str] = {
+    Event.Kind.ROUTED: "Sent to the interview team",
+    Event.Kind.RELEASED: "Feedback ready",
+    Event.Kind.DECLINED: "No feedback this time",
+    Event.Kind.WITHDRAWN: "You withdrew your request",
+    Event.Kind.EXPIRED: "Back with your recruiter",
+    Event.Kind.EXTENDED: "More time for the interview team",
+    Event.Kind.REMINDED: "Reminder sent to the interview team",
+    Event.Kind.FOLLOW_UP_FORWARDED: "Follow-up sent to the interview team",
+}

@@ -45,7 +45,7 @@ def test_an_asked_application_shows_its_request_instead(
 
     html = candidate_client.get("/applications/").content.decode()
 
-    assert "Awaiting the hiring manager" in html
+    assert "With the interview team" in html
     assert f"/requests/{feedback_request.uuid}/" in html
     assert f"/applications/{application.uuid}/request/" not in html
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from requests_app import services
 from requests_app.models import FeedbackRequest, FollowUp
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,45 @@ def test_open_follow_up_questions_have_their_own_view(
     assert "Fay Followup" not in default  # released requests leave the open queue…
     assert "Fay Followup" in follow_ups  # …but an open follow-up brings them back here
     assert "Gus Quiet" not in follow_ups
+
+
+def badge(feedback_request, words: str) -> str:
+    return f'<span class="badge state-{feedback_request.state}">{words}</span>'
+
+
+def test_a_managers_decline_waits_to_be_confirmed_and_an_answer_to_be_reviewed(
+    portal_settings,
+    recruiter_client,
+    routing_factory,
+    answer,
+    route,
+    django_assert_num_queries,
+):
+    declined = routing_factory().feedback_request
+    services.submit_manager_decline(routing=declined.routings.get(), reason="Company policy.")
+    answered = routing_factory().feedback_request
+    answer(answered.routings.get())
+    # Declined first, then routed to another manager who answered: the latest answer counts.
+    rerouted = routing_factory().feedback_request
+    services.submit_manager_decline(routing=rerouted.routings.get(), reason="Not my team.")
+    answer(route(FeedbackRequest.objects.get(pk=rerouted.pk)))
+    rows = FeedbackRequest.objects.filter(pk__in=[declined.pk, answered.pk, rerouted.pk])
+    assert set(rows.values_list("state", flat=True)) == {S.ANSWERED}
+
+    # The same queries as any dashboard: the latest answer's kind is a subquery of the rows' query.
+    with django_assert_num_queries(3):
+        html = recruiter_client.get("/dashboard/").content.decode()
+
+    assert html.count("Declined by the manager — confirm") == 1
+    assert badge(declined, "Declined by the manager — confirm") in html
+    assert html.count(badge(answered, "Answered, awaiting review")) == 2
+
+
+def test_a_request_read_on_its_own_still_names_a_managers_decline(routing_factory, django_assert_num_queries):
+    routing = routing_factory()
+    services.submit_manager_decline(routing=routing, reason="Company policy.")
+    feedback_request = FeedbackRequest.objects.get(pk=routing.feedback_request_id)
+
+    # Without for_dashboard()'s annotation it asks for the latest answer's kind itself.
+    with django_assert_num_queries(1):
+        assert feedback_request.recruiter_state_label == "Declined by the manager — confirm"

@@ -67,3 +67,21 @@ def test_answered_request_page_renders_in_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = recruiter_client.get(url(routing.feedback_request))
     assert page.status_code == 200
+
+
+def test_a_managers_decline_asks_the_recruiter_to_confirm_it(recruiter_client, routing):
+    services.submit_manager_decline(routing=routing, reason="Company policy.")
+
+    html = recruiter_client.get(url(routing.feedback_request)).content.decode()
+
+    assert '<span class="badge state-answered">Declined by the manager — confirm</span>' in html
+    assert "Answered, awaiting review" not in html
+
+
+def test_a_managers_answer_waits_for_the_recruiters_review(recruiter_client, routing, answer):
+    answer(routing)
+
+    html = recruiter_client.get(url(routing.feedback_request)).content.decode()
+
+    assert '<span class="badge state-answered">Answered, awaiting review</span>' in html
+    assert "Declined by the manager" not in html

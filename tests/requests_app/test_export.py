@@ -90,7 +90,7 @@ def test_the_candidate_downloads_their_account_applications_and_released_feedbac
     assert application["outcome_on"] == released.application.outcome_on.isoformat()
     [request] = application["feedback_requests"]
     assert request["id"] == str(released.uuid)
-    assert request["state"] == "Feedback released"
+    assert request["state"] == "Feedback ready"
     assert request["areas"] == ["Relevant experience", "Answers to interview questions"]
     assert request["questions"] == "How could I have prepared better?"
     assert request["self_assessment"] == {"Relevant experience": "Met the bar"}
@@ -116,7 +116,7 @@ def test_the_export_never_holds_the_managers_name_originals_notes_or_unreleased_
     for secret in (MANAGER, "Morgan Secretname", ORIGINAL, "Original", UNRELEASED, "Sent to", "@client.test"):
         assert secret not in body
     answered = next(a for a in data["applications"] if a["role"] == "BI Developer")
-    assert answered["feedback_requests"][0]["state"] == "Answered, awaiting review"
+    assert answered["feedback_requests"][0]["state"] == "Being reviewed by your recruiter"
     assert answered["feedback_requests"][0]["feedback"] is None
 
 
