@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import OutboundEmail, PortalSettings, User
@@ -52,6 +53,12 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         ),
         ("Legal safety", {"fields": ["legal_terms"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The legal terms run to a hundred lines and more: a box tall enough to read them."""
+        if db_field.name == "legal_terms":
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 30})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         return not PortalSettings.objects.exists()

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .equality import DEFAULT_TERMS, term_problems
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -167,38 +169,18 @@ class PortalSettings(models.Model):
         default=30, help_text="Released feedback closes after this many days, unless acknowledged first."
     )
     legal_terms = models.TextField(
-        default="\n".join(
-            [
-                "age",
-                "too old",
-                "too young",
-                "young team",
-                "energetic",
-                "native speaker",
-                "overqualified",
-                "maternity",
-                "pregnant",
-                "accent",
-                "religion",
-                "disability",
-                "married",
-                "children",
-                "pregnancy",
-                "family plans",
-                "mother tongue",
-                "digital native",
-                "retirement",
-                "gender",
-                "racial",
-                "ethnicity",
-                "nationality",
-                "religious",
-                "sexual orientation",
-            ]
-        ),
-        help_text="Words and phrases the legal-safety check flags in feedback before release, one per "
-        "line. Matched as whole words in any case (a plural “s” included), so “age” never flags "
-        "“manage”; a phrase matches across line breaks.",
+        default=DEFAULT_TERMS,
+        help_text="What the legal-safety check flags in feedback before release: one term per line, "
+        "as “phrase | characteristic”, e.g. “plan a family | pregnancy and maternity”. The "
+        "characteristic is one of the nine the Equality Act 2010 protects, by name or key: age, "
+        "disability, gender reassignment, marriage and civil partnership, pregnancy and maternity, "
+        "race, religion or belief, sex, sexual orientation. Blank lines and lines starting with “#” "
+        "are skipped. Words match whole, in any case, across line breaks and hyphens, so “age” "
+        "never flags “manage”. Each word of three letters or more also matches with -s, -es, -ed, "
+        "-ing, -er, -ers or -est, doubling a final consonant, dropping a final “e” or turning a "
+        "final “y” into “i”: “plan a family” finds “planning a family”, “marry” finds “married”. "
+        "Endings are only added, so write plain forms. A phrase in double quotes matches exactly, "
+        'without endings: "age" never flags “ages” or “ageing”.',
     )
 
     class Meta:
@@ -217,16 +199,21 @@ class PortalSettings(models.Model):
         cache.delete(self.cache_key())
 
     def clean(self) -> None:
+        """Every problem at once: a time zone, working hours and each line of the legal terms."""
         from django.core.exceptions import ValidationError
 
+        errors: dict[str, str | list[str]] = {}
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(
-                {"time_zone": "Enter a time zone name such as Europe/London or America/New_York."}
-            ) from None
+            errors["time_zone"] = "Enter a time zone name such as Europe/London or America/New_York."
         if self.working_hours_start >= self.working_hours_end or self.working_hours_end > 24:
-            raise ValidationError({"working_hours_end": "Working hours must end after they start, by 24."})
+            errors["working_hours_end"] = "Working hours must end after they start, by 24."
+        # A term without a known characteristic would be skipped by the check without a word.
+        if problems := term_problems(self.legal_terms):
+            errors["legal_terms"] = problems
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def cache_key(cls) -> str:

@@ -4,11 +4,26 @@
 release page and the tests call it alike. It flags two things, each with the place
 ("Summary" or an area), the words found and why:
 
-- legal terms and proxy phrases from the portal settings' list, matched as whole words
-  and case-insensitively ("age" never inside "manage"), multi-word phrases across any
-  whitespace or hyphen;
+- legal terms and proxy phrases from the portal settings' list, each tied to one of the
+  characteristics the Equality Act 2010 protects (feedback_portal.equality holds them, the
+  default list and the parser). One flag per place and characteristic, naming it and saying
+  why in one sentence: "young team" and "too old" in the summary are one age flag.
 - unactionable text: an area rated "room to improve" whose comment is too short to act
   on, or is nothing but stock phrases.
+
+How a legal term is matched (the admin's help text says the same):
+
+- whole words only, in any case ("age" never inside "manage"); a phrase's words across any
+  whitespace (a line break too) or hyphen; curly and straight apostrophes alike;
+- each word of three letters or more also with its common endings: -s, -es, -ed, -ing,
+  -er, -ers, -est, with the final consonant doubled, a final "e" dropped or a final "y"
+  turned into "i" before them ("plan a family" finds "planned a family" and "planning a
+  family", "retire" finds "retiring", "marry" finds "married"). Endings are only added, so
+  the list holds plain forms;
+- a phrase written in double quotes exactly as written, without endings (`"age"`: not
+  "ages", "ageing");
+- where a find lies inside a longer find for another characteristic ("gender" inside
+  "gender reassignment"), only the longer one counts.
 
 The recruiter resolves each flag by editing the words away or by releasing anyway with a
 reason, which is noted on the request's timeline for recruiters only.
@@ -21,6 +36,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
+
+from feedback_portal.equality import Characteristic, Term, characteristic_by_key, parse_terms
 
 from .models import Area, Rating
 
@@ -88,11 +105,29 @@ class Flag:
     rule: str  # "terms", "stock" or "short"
     words: tuple[str, ...]  # as found in the text; for a short comment, the comment itself
     why: str
+    characteristic: str = ""  # a legal flag's Characteristic.key ("age"); empty for the others
 
     @property
     def key(self) -> str:
-        """Stable within a form: one flag of each kind per place."""
+        """Stable within a form: one flag of each kind per place, a legal one per characteristic.
+
+        "summary_unactionable", "experience_legal_age", "summary_legal_pregnancy".
+        """
+        if self.characteristic:
+            return f"{self.slot}_{self.kind}_{self.characteristic}"
         return f"{self.slot}_{self.kind}"
+
+    @property
+    def characteristic_label(self) -> str:
+        """The Act's name for a legal flag's characteristic ("pregnancy and maternity"); else empty."""
+        return characteristic_by_key(self.characteristic).label if self.characteristic else ""
+
+    @property
+    def label(self) -> str:
+        """What the recruiter reads as the flag's kind: "possible legal risk (age)", "not actionable"."""
+        if self.characteristic:
+            return f"{self.kind.label} ({self.characteristic_label})"
+        return self.kind.label
 
     @property
     def signature(self) -> str:
@@ -105,7 +140,7 @@ class Flag:
 
     def describe(self) -> str:
         words = ", ".join(f"“{w}”" for w in self.words) or "no comment"
-        return f"{self.place} — {self.kind.label}: {words}"
+        return f"{self.place} — {self.label}: {words}"
 
 
 class Acknowledged(NamedTuple):
@@ -115,34 +150,29 @@ class Acknowledged(NamedTuple):
     reason: str
 
 
-def parse_terms(text: str) -> list[str]:
-    """The settings' list, one term per line; blank lines and "#" comments skipped, no repeats."""
-    seen: dict[str, str] = {}
-    for line in text.splitlines():
-        term = " ".join(line.split())
-        if term and not term.startswith("#"):
-            seen.setdefault(term.lower(), term)
-    return list(seen.values())
-
-
-def portal_terms() -> list[str]:
-    """The agency's current list, from the (cached) portal settings row."""
+def portal_terms() -> list[Term]:
+    """The agency's current list of (phrase, characteristic) terms, from the (cached) settings row."""
     from feedback_portal.models import PortalSettings
 
-    return parse_terms(PortalSettings.load().legal_terms)
+    return list(_parsed(PortalSettings.load().legal_terms))
+
+
+@lru_cache(maxsize=4)
+def _parsed(text: str) -> tuple[Term, ...]:
+    return tuple(parse_terms(text))
 
 
 @lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """Whole words only, any case, any whitespace or hyphen between a phrase's words, a plural "s"."""
+    """A stock phrase: whole words, any case, any whitespace or hyphen between words, a plural "s"."""
     words = [re.escape(w) for w in re.split(r"[\s\-]+", term.translate(_APOSTROPHES)) if w]
     return re.compile(r"(?<!\w)" + r"[\s\-]+".join(words) + r"s?(?!\w)", re.IGNORECASE)
 
 
 def _found(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
-    """(start, end, words as written) for every phrase found, in reading order.
+    """(start, end, words as written) for every stock phrase found, in reading order.
 
-    Overlapping finds ("too young" and "young team" in "too young team") are named as one.
+    Overlapping finds ("just not right for us" and "not right for us") are named as one.
     """
     # Curly apostrophes match straight ones; the translation keeps every offset in place.
     plain = text.translate(_APOSTROPHES)
@@ -165,29 +195,99 @@ def _distinct(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def find_terms(text: str, terms: Iterable[str]) -> tuple[str, ...]:
-    """The terms found in `text`, as written there, each once, in reading order."""
-    return _distinct(words for _, _, words in _found(text, terms))
-
-
 def _word_count(text: str) -> int:
     return len(_WORD.findall(text.translate(_APOSTROPHES)))
 
 
-def _legal_flag(slot: str, place: str, text: str, terms: list[str]) -> Flag | None:
-    words = find_terms(text, terms)
-    if not words:
-        return None
-    return Flag(
-        slot=slot,
-        place=place,
-        kind=Kind.LEGAL,
-        rule="terms",
-        words=words,
-        why="Words like these can point to a characteristic the law protects (such as age, sex, "
-        "race or origin, religion, disability, pregnancy or family). Describe behaviour and "
-        "skills instead.",
+# Endings a word of a legal term may take (see the module docstring); after a doubled final
+# consonant or a dropped "e" only those starting with a vowel, after "y" turned to "i" only
+# those that spell so ("married", "ladies"; "marrying" keeps its "y").
+_ENDINGS = "s|es|ed|ing|er|ers|est"
+_ENDINGS_AFTER_CHANGE = "ed|ing|er|ers|est"
+_ENDINGS_AFTER_I = "es|ed|er|ers|est"
+
+
+def _word_forms(word: str) -> str:
+    """A regular expression for one word of a legal term and its common endings."""
+    if len(word) < 3 or not word.isalpha():
+        return re.escape(word)  # "a", "to", "gen z"'s "z", "o'clock": as written
+    word = word.lower()
+    forms = [f"{word}(?:{_ENDINGS})?"]
+    last = word[-1]
+    if last not in "aeiouwxy":
+        forms.append(f"{word}{last}(?:{_ENDINGS_AFTER_CHANGE})")  # plan → planned, planning
+    if last == "e":
+        forms.append(f"{word[:-1]}(?:{_ENDINGS_AFTER_CHANGE})")  # retire → retiring
+    if last == "y" and word[-2] not in "aeiou":
+        forms.append(f"{word[:-1]}i(?:{_ENDINGS_AFTER_I})")  # marry → married, lady → ladies
+    return "(?:" + "|".join(forms) + ")"
+
+
+@lru_cache(maxsize=4096)
+def _legal_pattern(phrase: str, exact: bool) -> re.Pattern[str]:
+    """One legal term's pattern: whole words, any case, any whitespace or hyphen between words."""
+    words = [w for w in re.split(r"[\s\-]+", phrase.translate(_APOSTROPHES)) if w]
+    parts = [re.escape(w) for w in words] if exact else [_word_forms(w) for w in words]
+    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _legal_table(terms: tuple[Term, ...]) -> tuple[tuple[Characteristic, re.Pattern[str]], ...]:
+    """The check's table: each term's compiled pattern beside its characteristic.
+
+    Cached by the whole list, which the portal settings hand over unchanged until the admin
+    edits it.
+    """
+    return tuple(
+        (term.characteristic, _legal_pattern(term.phrase, term.exact))
+        for term in terms
+        if term.phrase.strip()
     )
+
+
+def _legal_flags(
+    slot: str, place: str, text: str, table: tuple[tuple[Characteristic, re.Pattern[str]], ...]
+) -> list[Flag]:
+    """One flag per characteristic whose terms are found in `text`, in the order they are first found."""
+    # Curly apostrophes match straight ones; the translation keeps every offset in place.
+    plain = text.translate(_APOSTROPHES)
+    finds = sorted(
+        ((m.start(), m.end(), c) for c, pattern in table for m in pattern.finditer(plain)),
+        key=lambda find: find[:2],  # in reading order; the same words in the list's order
+    )
+    # Overlapping finds for one characteristic ("too young" and "young team" in "too young
+    # team") are named as one.
+    spans: dict[Characteristic, list[list[int]]] = {}
+    for start, end, characteristic in finds:
+        mine = spans.setdefault(characteristic, [])
+        if mine and start < mine[-1][1]:
+            mine[-1][1] = max(mine[-1][1], end)
+        else:
+            mine.append([start, end])
+
+    def inside_another(start: int, end: int, characteristic: Characteristic) -> bool:
+        # "gender" inside "gender reassignment" is about reassignment, not sex.
+        return any(
+            other != characteristic and o_start <= start and end <= o_end and o_end - o_start > end - start
+            for other, theirs in spans.items()
+            for o_start, o_end in theirs
+        )
+
+    flags = []
+    for characteristic, found in spans.items():
+        kept = [(start, end) for start, end in found if not inside_another(start, end, characteristic)]
+        if kept:
+            flag = Flag(
+                slot=slot,
+                place=place,
+                kind=Kind.LEGAL,
+                rule="terms",
+                words=_distinct(" ".join(text[start:end].split()) for start, end in kept),
+                why=characteristic.why,
+                characteristic=characteristic.key,
+            )
+            flags.append((kept[0][0], flag))
+    return [flag for _, flag in sorted(flags, key=lambda pair: pair[0])]
 
 
 def _unactionable_flag(slot: str, place: str, comment: str, *, comments_expected: bool) -> Flag | None:
@@ -232,24 +332,22 @@ def check_feedback(
     *,
     summary: str,
     answers: Mapping[str, tuple[str, str]],
-    terms: Iterable[str],
+    terms: Iterable[Term],
     comments_expected: bool = True,
 ) -> list[Flag]:
     """Flags for the text a candidate will read: the summary, and each area's (rating, comment).
 
+    `terms` are the (phrase, characteristic) terms of the legal list (`portal_terms()`).
     `comments_expected` is False when the client gives ratings only: an empty comment on an
     area to improve is then what the policy promises, not a gap.
     """
-    terms = list(terms)
-    flags = []
-    if flag := _legal_flag("summary", "Summary", summary, terms):
-        flags.append(flag)
+    table = _legal_table(tuple(terms))
+    flags = _legal_flags("summary", "Summary", summary, table)
     for area in Area:
         if area.value not in answers:
             continue
         rating, comment = answers[area.value]
-        if flag := _legal_flag(area.value, area.label, comment, terms):
-            flags.append(flag)
+        flags.extend(_legal_flags(area.value, area.label, comment, table))
         if rating == Rating.IMPROVE and (
             flag := _unactionable_flag(area.value, area.label, comment, comments_expected=comments_expected)
         ):

@@ -54,7 +54,7 @@ def unanswered(asked):
 
 
 def seen(html: str) -> str:
-    return re.search(r'name="seen_answer_legal" value="([0-9a-f]+)"', html).group(1)
+    return re.search(r'name="seen_answer_legal_age" value="([0-9a-f]+)"', html).group(1)
 
 
 def test_answering_directly_closes_the_managers_link_and_tells_the_candidate(
@@ -166,7 +166,7 @@ def test_a_flagged_reply_is_shown_with_its_flag_and_cannot_go_unacknowledged(rec
     html = recruiter_client.get(page_url(fr)).content.decode()
     assert "The legal-safety check flagged the answer below." in html
     assert "Check: possible legal risk</strong> — “young team”." in html
-    assert 'aria-describedby="flag-answer_legal"' in html
+    assert 'aria-describedby="flag-answer_legal_age"' in html
     page = recruiter_client.post(url(fr), {"answer": FLAGGED, "seen_state": "replied"})
 
     assert page.status_code == 400
@@ -192,8 +192,8 @@ def test_sending_anyway_needs_a_reason_and_is_noted_for_recruiters(recruiter_cli
     data = {
         "answer": FLAGGED,
         "seen_state": "replied",
-        "ack_answer_legal": "on",
-        "seen_answer_legal": signature,
+        "ack_answer_legal_age": "on",
+        "seen_answer_legal_age": signature,
     }
 
     page = recruiter_client.post(url(fr), data)
@@ -201,12 +201,12 @@ def test_sending_anyway_needs_a_reason_and_is_noted_for_recruiters(recruiter_cli
     assert "Say why this can be sent as it is." in page.content.decode()
 
     recruiter_client.post(
-        url(fr), {**data, "reason_answer_legal": "The client's own words; checked with them."}
+        url(fr), {**data, "reason_answer_legal_age": "The client's own words; checked with them."}
     )
     assert FollowUp.objects.get().state == FollowUp.State.ANSWERED
     note = Event.objects.get(kind=Event.Kind.NOTE, message__startswith="Follow-up answer sent with flags")
     assert not note.visible_to_candidate
-    assert "Follow-up answer — possible legal risk: “young team”" in note.message
+    assert "Follow-up answer — possible legal risk (age): “young team”" in note.message
     assert "checked with them" in note.message
 
 
@@ -218,11 +218,11 @@ def test_a_tick_for_other_words_needs_a_fresh_look(recruiter_client, forwarded):
     page = recruiter_client.post(
         url(fr),
         {
-            "answer": "They wanted a native speaker.",
+            "answer": "They wanted a young team, and someone less overqualified.",
             "seen_state": "replied",
-            "ack_answer_legal": "on",
-            "seen_answer_legal": signature,
-            "reason_answer_legal": "Fine.",
+            "ack_answer_legal_age": "on",
+            "seen_answer_legal_age": signature,
+            "reason_answer_legal_age": "Fine.",
         },
     )
 

@@ -181,14 +181,18 @@ def test_flags_are_shown_beside_the_text_they_concern(recruiter_client, flagged)
     assert "Check: not actionable</strong> — “Not a fit”. A stock phrase gives the candidate" in html
     assert "— “native speaker”." in html
     # Beside its field, and read out with it: the textarea is described by the flag.
-    assert html.index('id="id_released_summary"') < html.index('id="flag-summary_legal"')
-    assert html.index('id="flag-summary_legal"') < html.index('id="id_comment_experience"')
+    assert html.index('id="id_released_summary"') < html.index('id="flag-summary_legal_age"')
+    assert html.index('id="flag-summary_legal_age"') < html.index('id="id_comment_experience"')
     assert 'aria-describedby="flag-experience_unactionable"' in html
-    assert 'aria-describedby="flag-answers_legal"' in html
+    assert 'aria-describedby="flag-answers_legal_race"' in html
     # Each flag can be released anyway, with a reason; the labels say which flag.
-    assert '<label for="id_ack_summary_legal">Release anyway (Summary: possible legal risk)' in html
+    assert '<label for="id_ack_summary_legal_age">Release anyway (Summary: possible legal risk' in html
     assert 'for="id_reason_experience_unactionable">Why it is fine to release' in html
-    assert set(seen(html)) == {"seen_summary_legal", "seen_experience_unactionable", "seen_answers_legal"}
+    assert set(seen(html)) == {
+        "seen_summary_legal_age",
+        "seen_experience_unactionable",
+        "seen_answers_legal_race",
+    }
 
 
 def test_clean_feedback_shows_no_flags(recruiter_client, answered):
@@ -202,7 +206,7 @@ def test_release_with_unresolved_flags_is_refused_keeping_everything_typed(
     recruiter_client, flagged, unreleased_flagged
 ):
     page = recruiter_client.post(
-        url(flagged), {**FLAGGED, "reason_answers_legal": "Kept, though not ticked."}
+        url(flagged), {**FLAGGED, "reason_answers_legal_race": "Kept, though not ticked."}
     )
     html = page.content.decode()
     assert page.status_code == 400
@@ -252,8 +256,10 @@ def test_release_anyway_with_reasons_is_noted_for_recruiters_only(
                 "released_summary": "We manage a small team; the landing page needs energy.",
                 "ack_experience_unactionable": "on",
                 "reason_experience_unactionable": "  Explained on a call; I will phone the candidate.  ",
-                "ack_answers_legal": "on",
-                "reason_answers_legal": "The job advert requires native-level Japanese for client calls.",
+                "ack_answers_legal_race": "on",
+                "reason_answers_legal_race": (
+                    "The job advert requires native-level Japanese for client calls."
+                ),
             },
             follow=True,
         )
@@ -271,7 +277,7 @@ def test_release_anyway_with_reasons_is_noted_for_recruiters_only(
         "Released with flags of the legal-safety check acknowledged:\n"
         "• Relevant experience — not actionable: “Not a fit”. "
         "Reason: Explained on a call; I will phone the candidate.\n"
-        "• Answers to interview questions — possible legal risk: “native speaker”. "
+        "• Answers to interview questions — possible legal risk (race): “native speaker”. "
         "Reason: The job advert requires native-level Japanese for client calls."
     )
     # The recruiter's timeline shows it; the candidate's never does.
@@ -291,12 +297,12 @@ def test_release_anyway_without_a_reason_is_refused(recruiter_client, flagged, u
         {
             **FLAGGED,
             **shown,
-            "ack_summary_legal": "on",
-            "reason_summary_legal": "Quoted from the client's own team page.",
+            "ack_summary_legal_age": "on",
+            "reason_summary_legal_age": "Quoted from the client's own team page.",
             "ack_experience_unactionable": "on",
             "reason_experience_unactionable": "   ",
-            "ack_answers_legal": "on",
-            "reason_answers_legal": "Required by the role.",
+            "ack_answers_legal_race": "on",
+            "reason_answers_legal_race": "Required by the role.",
         },
     )
     html = page.content.decode()
@@ -317,25 +323,25 @@ def test_release_anyway_covers_only_the_words_that_were_shown(recruiter_client, 
         {
             **FLAGGED,
             **shown,
-            "comment_answers": "Clear STAR stories, a native speaker, and too old for us.",
-            "ack_summary_legal": "on",
-            "reason_summary_legal": "Quoted.",
+            "comment_answers": "Clear STAR stories, a native speaker, and a strong accent.",
+            "ack_summary_legal_age": "on",
+            "reason_summary_legal_age": "Quoted.",
             "ack_experience_unactionable": "on",
             "reason_experience_unactionable": "Explained on a call.",
-            "ack_answers_legal": "on",
-            "reason_answers_legal": "Required by the role.",
+            "ack_answers_legal_race": "on",
+            "reason_answers_legal_race": "Required by the role.",
         },
     )
     html = page.content.decode()
     assert page.status_code == 400
     assert "The check found other words since you ticked “Release anyway”" in html
-    assert "— “native speaker”, “too old”." in html
+    assert "— “native speaker”, “accent”." in html
     assert html.count("checked") == 2  # that flag's tick is taken off, to be given again
     unreleased_flagged()
 
 
 def test_a_term_added_to_the_portal_settings_is_flagged(recruiter_client, answered, portal_settings):
-    portal_settings.legal_terms += "\nmodelling project"
+    portal_settings.legal_terms += "\nmodelling project | age"
     portal_settings.save()
     html = recruiter_client.get(page_url(answered)).content.decode()
     assert "— “modelling project”." in html
