@@ -270,3 +270,21 @@ class HiringManagerForm(forms.Form):
         if existing is not None and not existing.is_active:
             return f"{message} ({existing.name}, deactivated): reactivate them in the list instead."
         return f"{message}."
+
+
+class InterviewersForm(forms.Form):
+    """Who interviewed the candidate: names the release check looks for in feedback."""
+
+    interviewers = forms.CharField(
+        label="Who interviewed the candidate",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One name per line. Before the candidate reads any feedback, the portal checks it "
+        "names none of them, nor any hiring manager of the client.",
+        error_messages={"max_length": "Keep the list to %(limit_value)d characters (it has %(show_value)d)."},
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("initial", {"interviewers": application.interviewers})
+        super().__init__(*args, **kwargs)

@@ -232,6 +232,11 @@ class Application(models.Model):
     is_confirmed = models.BooleanField(
         default=True, help_text="Unconfirmed when described by a candidate, until triage."
     )
+    interviewers = models.TextField(
+        blank=True,
+        help_text="Who interviewed the candidate, one name per line: feedback is checked for these "
+        "names before the candidate reads it.",
+    )
     # The e-mails about this application (an invitation to ask for feedback).
     emails = GenericRelation(
         "feedback_portal.OutboundEmail",
@@ -252,6 +257,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate_name} — {self.role_title} at {self.client}"
+
+    def interviewer_names(self) -> list[str]:
+        """The interviewers listed, one per line (commas separate names too)."""
+        return [
+            name.strip()
+            for line in self.interviewers.splitlines()
+            for name in line.split(",")
+            if name.strip()
+        ]
 
     @property
     def is_negative(self) -> bool:

@@ -194,6 +194,13 @@ def describe_application(
     return application
 
 
+def set_interviewers(*, application: Application, names: str) -> Application:
+    """List who interviewed the candidate, one name per line (tidied; blank lines dropped)."""
+    application.interviewers = "\n".join(tidy(line) for line in names.splitlines() if line.strip())
+    application.save(update_fields=["interviewers"])
+    return application
+
+
 @transaction.atomic
 def confirm_application(*, application: Application) -> bool:
     """The recruiter confirms a candidate-described application at triage."""

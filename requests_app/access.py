@@ -31,7 +31,7 @@ def request_for_recruiter(request: HttpRequest, request_uuid: UUID) -> FeedbackR
     if not request.user.is_recruiter:
         raise Http404
     return get_object_or_404(
-        FeedbackRequest.objects.select_related(
+        FeedbackRequest.objects.with_latest_response_kind().select_related(
             "application__client", "application__recruiter", "candidate", "follow_up"
         ),
         uuid=request_uuid,

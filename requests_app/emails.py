@@ -116,6 +116,8 @@ RECRUITER_DIGEST = EmailKind("recruiter_digest", Audience.RECRUITER, _recruiter_
 ANSWER_RECEIVED = EmailKind("answer_received", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
 # To the candidate: their feedback is ready to read.
 FEEDBACK_RELEASED = EmailKind("feedback_released", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+# To the candidate: their released feedback was corrected in a way that matters (not for a typo).
+FEEDBACK_UPDATED = EmailKind("feedback_updated", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
 # To the candidate: a kind word that no detailed feedback will come.
 REQUEST_DECLINED = EmailKind("request_declined", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
 # To the owning recruiter, at once: the candidate asked a follow-up question.

@@ -22,7 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from candidates.models import Application
 from feedback_portal.models import OutboundEmail, User, user_display
 
-from .models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating, Routing
+from .models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating, ReleasedVersion, Routing
 
 SHOWN_TO_CANDIDATE = (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED)
 
@@ -168,6 +168,7 @@ def subject_access_export(*, candidate: User, actor: User, now: datetime | None 
         .select_related("client", "recruiter")
         .order_by("created_at")
     )
+    versions = ReleasedVersion.objects.select_related("released_by")
     requests = list(
         FeedbackRequest.objects.filter(Q(candidate=candidate) | Q(application__candidate=candidate))
         .distinct()
@@ -179,7 +180,7 @@ def subject_access_export(*, candidate: User, actor: User, now: datetime | None 
                 "responses",
                 queryset=FeedbackResponse.objects.select_related(
                     "routing__hiring_manager", "answered_by_recruiter", "released_by"
-                ).prefetch_related("answers"),
+                ).prefetch_related("answers", Prefetch("versions", queryset=versions)),
             ),
             Prefetch("events", queryset=Event.objects.select_related("actor")),
         )
@@ -293,6 +294,20 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                 "released_summary": resp.released_summary,
                 "released_at": resp.released_at,
                 "released_by": user_display(resp.released_by) if resp.released_by else "",
+                "corrected_at": resp.corrected_at,
+                # Every version the candidate read: the release, then each correction and why.
+                "released_versions": [
+                    {
+                        "version": v.number,
+                        "released_at": v.released_at,
+                        "released_by": user_display(v.released_by) if v.released_by else "",
+                        "summary": v.summary,
+                        "comments": dict(v.comment_rows()),
+                        "reason_for_correction": v.reason,
+                        "candidate_told": v.material,
+                    }
+                    for v in resp.versions.all()
+                ],
             }
             for resp in fr.responses.all()
         ],

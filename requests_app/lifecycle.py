@@ -11,7 +11,7 @@ both win. See docs/architecture.md, "The request's life".
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.utils import timezone
@@ -126,6 +126,7 @@ class Verdict:
 
 
 ALLOWED = Verdict()
+NOTHING_TO_RELEASE = Verdict("There is no answer to release yet.")
 
 
 # How a refusal names what was refused, by model.
@@ -281,6 +282,28 @@ def may_forward_follow_up(
 def may_answer_follow_up(follow_up: FollowUp) -> Verdict:
     """May the recruiter send the candidate an answer to their follow-up question?"""
     return may_follow_up(follow_up, FollowUpAction.ANSWER)
+
+
+CORRECTION_DAYS = 14  # how long after its release a released text may be corrected
+
+
+def may_correct(feedback_request: FeedbackRequest, response: FeedbackResponse | None, now=None) -> Verdict:
+    """May the recruiter correct the released text (a detail found later, a typo)?
+
+    For CORRECTION_DAYS after its release, whether or not the candidate has closed the request
+    since; not once retention has anonymised it.
+    """
+    if response is None or response.released_at is None:
+        return Verdict("Nothing has been released yet: review it and release it instead.")
+    if feedback_request.state not in (S.RELEASED, S.CLOSED) or feedback_request.anonymised_at:
+        return Verdict("This feedback can no longer be corrected.")
+    if (now or timezone.now()) > response.released_at + timedelta(days=CORRECTION_DAYS):
+        released = timezone.localtime(response.released_at)
+        return Verdict(
+            f"Released feedback can be corrected for {CORRECTION_DAYS} days; this was released on "
+            f"{released:%d %b %Y}, so that time has passed. Talk to the candidate instead."
+        )
+    return ALLOWED
 
 
 # --- The hiring manager's questions --------------------------------------------------------

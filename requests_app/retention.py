@@ -11,7 +11,7 @@ than anonymising everything that has ended on its next run.
 
 What goes: the candidate's name and e-mail on the application, their questions (the
 follow-up question too), every free-text answer (summaries, comments, decline reasons, the
-follow-up's reply and answer, the released versions), the messages forwarded to the
+follow-up's reply and answer, every released version and why it was corrected), the messages forwarded to the
 manager, the timeline's messages and the subjects and addresses
 of the e-mails about the request. What stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
@@ -33,7 +33,15 @@ from feedback_portal.dates import add_months
 from feedback_portal.models import OutboundEmail, PortalSettings, User
 
 from . import emails
-from .models import AreaAnswer, Event, FeedbackRequest, FeedbackResponse, FollowUp, Routing
+from .models import (
+    AreaAnswer,
+    Event,
+    FeedbackRequest,
+    FeedbackResponse,
+    FollowUp,
+    ReleasedVersion,
+    Routing,
+)
 
 ANONYMISED_NAME = "Anonymised candidate"
 # Addresses in the e-mail log need not be unique; the application's is (see below).
@@ -102,6 +110,9 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     )
     AreaAnswer.objects.filter(response__feedback_request=feedback_request).update(
         comment="", released_comment=""
+    )
+    ReleasedVersion.objects.filter(response__feedback_request=feedback_request).update(
+        summary="", comments={}, reason=""
     )
     FollowUp.objects.filter(feedback_request=feedback_request).update(question="", reply="", answer="")
     # The timeline is append-only for everything else; retention is the one writer that

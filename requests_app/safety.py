@@ -89,10 +89,15 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 class Kind(StrEnum):
     LEGAL = "legal"
     UNACTIONABLE = "unactionable"
+    IDENTITY = "identity"  # a name or contact detail (requests_app.identity): edited away, never let through
 
     @property
     def label(self) -> str:
-        return {"legal": "possible legal risk", "unactionable": "not actionable"}[self.value]
+        return {
+            "legal": "possible legal risk",
+            "unactionable": "not actionable",
+            "identity": "names someone",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ class Flag:
         """
         if self.characteristic:
             return f"{self.slot}_{self.kind}_{self.characteristic}"
+        if self.kind == Kind.IDENTITY:  # one per finding: "summary_identity_3f9a2c1d"
+            found = "\n".join([self.rule, *(w.lower() for w in self.words)])
+            return f"{self.slot}_{self.kind}_{hashlib.sha256(found.encode()).hexdigest()[:8]}"
         return f"{self.slot}_{self.kind}"
 
     @property

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analytics, candidate, manager, recruiter
+from .views import analytics, candidate, manager, recruiter, release
 
 app_name = "requests_app"
 
@@ -23,7 +23,9 @@ urlpatterns = [
     ),
     path("dashboard/requests/<uuid:request_uuid>/extend/", recruiter.extend, name="extend"),
     path("dashboard/requests/<uuid:request_uuid>/answer/", recruiter.record_answer, name="record_answer"),
-    path("dashboard/requests/<uuid:request_uuid>/release/", recruiter.release, name="release"),
+    path("dashboard/requests/<uuid:request_uuid>/release/", release.release, name="release"),
+    path("dashboard/requests/<uuid:request_uuid>/correct/", release.correct, name="correct"),
+    path("dashboard/requests/<uuid:request_uuid>/interviewers/", recruiter.interviewers, name="interviewers"),
     path("dashboard/requests/<uuid:request_uuid>/decline/", recruiter.decline, name="decline"),
     path(
         "dashboard/requests/<uuid:request_uuid>/follow-up/forward/",

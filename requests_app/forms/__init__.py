@@ -1,24 +1,20 @@
 """Input for feedback requests, with the messages people see when it is wrong; one module per audience.
 
 - `candidate`: the ask, closing the request, the follow-up question.
-- `recruiter`: routing, release, decline, extension, the follow-up's forward and answer.
+- `recruiter`: routing, decline, extension, the follow-up's forward and answer.
 - `manager`: the hiring manager's answer, decline and follow-up reply (also the recruiter's record of a call).
-- `safety`: the legal-safety flags a release or an answer must resolve, written once.
+- `release`: the release of an answer, and its correction after.
+- `safety`: the release checks' flags a release or an answer must resolve, written once.
 """
 
 from .candidate import AcknowledgeForm, FeedbackRequestForm, FollowUpQuestionForm
 from .manager import ManagerDeclineForm, ManagerFollowUpDeclineForm, ManagerFollowUpForm, ManagerResponseForm
-from .recruiter import (
-    DeclineRequestForm,
-    ExtendForm,
-    FollowUpAnswerForm,
-    FollowUpForwardForm,
-    ReleaseForm,
-    RouteForm,
-)
+from .recruiter import DeclineRequestForm, ExtendForm, FollowUpAnswerForm, FollowUpForwardForm, RouteForm
+from .release import CorrectionForm, ReleaseForm
 
 __all__ = [
     "AcknowledgeForm",
+    "CorrectionForm",
     "DeclineRequestForm",
     "ExtendForm",
     "FeedbackRequestForm",

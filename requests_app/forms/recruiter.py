@@ -1,5 +1,5 @@
-"""The recruiter's input on a request: route it, review and release its answer, decline, extend,
-and forward or answer the follow-up question."""
+"""The recruiter's input on a request: route it, decline, extend, and forward or answer the
+follow-up question. (Release and correction: forms/release.py.)"""
 
 from dataclasses import replace
 
@@ -7,8 +7,8 @@ from django import forms
 
 from candidates.models import Client, HiringManager
 
-from .. import safety
-from ..models import FeedbackResponse, FollowUp
+from .. import identity, safety
+from ..models import FollowUp
 from .safety import SafetyFlagsMixin
 
 
@@ -43,77 +43,6 @@ class RouteForm(forms.Form):
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hiring_manager"].queryset = client.hiring_managers.filter(is_active=True)
-
-
-class ReleaseForm(SafetyFlagsMixin, forms.Form):
-    """The recruiter's reviewed version of an answer, as the candidate will read it.
-
-    The legal-safety check (requests_app.safety) runs on the text as shown or typed. Each flag
-    it raises must be edited away or released anyway with a reason (SafetyFlagsMixin); the form
-    refuses the release while any is left, and keeps everything typed.
-    """
-
-    released_summary = forms.CharField(
-        label="Summary for the candidate",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(
-        self,
-        *args,
-        response: FeedbackResponse,
-        terms: list[str],
-        comments_expected: bool = True,
-        **kwargs,
-    ):
-        super().__init__(*args, **kwargs)
-        self.response = response
-        self.answer_list = sorted(response.answers.all(), key=lambda a: a.area_order)
-        if not self.is_bound:
-            self.fields["released_summary"].initial = response.summary
-        for answer in self.answer_list:
-            self.fields[f"comment_{answer.area}"] = forms.CharField(
-                label=f"{answer.get_area_display()} — {answer.get_rating_display()}",
-                required=False,
-                max_length=2000,
-                initial=answer.comment,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-        # The check reads what the page shows: the original when first opened, else what was typed.
-        self.add_flag_fields(
-            safety.check_feedback(
-                summary=self["released_summary"].value() or "",
-                answers={
-                    a.area: (a.rating, self[f"comment_{a.area}"].value() or "") for a in self.answer_list
-                },
-                terms=terms,
-                comments_expected=comments_expected,
-            )
-        )
-
-    def text_field_name(self, flag: safety.Flag) -> str:
-        return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
-
-    def clean(self):
-        data = super().clean()
-        if unresolved := self.clean_flags(data):
-            flags = f"{unresolved} flag needs" if unresolved == 1 else f"{unresolved} flags need"
-            self.add_error(
-                None,
-                f"Not released: {flags} a decision. Edit the flagged words away, or tick "
-                "“Release anyway” and give a reason.",
-            )
-        return data
-
-    def review_rows(self):
-        """Each text the candidate will read, with the flags that concern it, for the template."""
-        for name in ["released_summary", *(f"comment_{a.area}" for a in self.answer_list)]:
-            yield {"field": self[name], "flags": self.flag_rows(name)}
-
-    def released_comments(self) -> dict[str, str]:
-        return {a.area: self.cleaned_data.get(f"comment_{a.area}", "") for a in self.answer_list}
 
 
 class DeclineRequestForm(forms.Form):
@@ -172,8 +101,9 @@ class FollowUpForwardForm(forms.Form):
 class FollowUpAnswerForm(SafetyFlagsMixin, forms.Form):
     """The answer the candidate will read: the recruiter's own, or their review of the manager's reply.
 
-    The legal-safety check's terms run on it as on released feedback: words it finds must be
-    edited away or sent anyway with a reason (SafetyFlagsMixin), and new words need a new decision.
+    The release checks run on it as on released feedback: legal-safety words must be edited
+    away or sent anyway with a reason, names and contact details edited away (SafetyFlagsMixin);
+    new words need a new decision.
     """
 
     verb = "Send"
@@ -186,15 +116,17 @@ class FollowUpAnswerForm(SafetyFlagsMixin, forms.Form):
         error_messages={"required": "Write the answer the candidate will read."},
     )
 
-    def __init__(self, *args, follow_up: FollowUp, terms: list[str], **kwargs):
+    def __init__(self, *args, follow_up: FollowUp, terms: list[safety.Term], names: list[str] = (), **kwargs):
         kwargs.setdefault("auto_id", "follow_up_%s")
         super().__init__(*args, **kwargs)
         if follow_up.has_team_reply:
             self.fields["answer"].initial = follow_up.reply
         # Only terms: an answer to one question has no rating to be unactionable against. The
         # check names its one place the summary; here (and on the timeline) it is this answer.
-        flags = safety.check_feedback(summary=self["answer"].value() or "", answers={}, terms=terms)
-        self.add_flag_fields([replace(f, slot="answer", place="Follow-up answer") for f in flags])
+        text = self["answer"].value() or ""
+        flags = safety.check_feedback(summary=text, answers={}, terms=terms)
+        flags = [replace(f, slot="answer", place="Follow-up answer") for f in flags]
+        self.add_flag_fields([*flags, *identity.flags("answer", "Follow-up answer", text, names)])
 
     def text_field_name(self, flag: safety.Flag) -> str:
         return "answer"

@@ -15,7 +15,7 @@ from .analytics import Median
 from .areas import AREA_PROMPTS, Area, NextStep, Rating
 from .follow_ups import FollowUp
 from .requests import FeedbackRequest
-from .responses import AreaAnswer, FeedbackResponse
+from .responses import AreaAnswer, FeedbackResponse, ReleasedVersion
 from .routing import LinkToken, RecruiterDigest, Reminder, Routing
 from .timeline import Event
 
@@ -32,6 +32,7 @@ __all__ = [
     "NextStep",
     "Rating",
     "RecruiterDigest",
+    "ReleasedVersion",
     "Reminder",
     "Routing",
 ]

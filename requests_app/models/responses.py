@@ -12,7 +12,9 @@ from .areas import Area, Rating
 class FeedbackResponse(models.Model):
     """An answer to a request: the hiring manager's (or the recruiter's, after a call).
 
-    The original is never changed; the recruiter's edited, released version sits beside it.
+    The original is never changed; the recruiter's edited, released version sits beside it
+    (`released_summary` and each area's `released_comment`: what the candidate reads now), and
+    every version ever released is kept as a ReleasedVersion.
     """
 
     class Kind(models.TextChoices):
@@ -48,6 +50,9 @@ class FeedbackResponse(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the released text was last corrected (the candidate sees it)."
     )
 
     class Meta:
@@ -85,3 +90,41 @@ class AreaAnswer(models.Model):
     @property
     def is_assessed(self) -> bool:
         return self.rating != Rating.NOT_ASSESSED
+
+
+class ReleasedVersion(models.Model):
+    """One version of an answer as the candidate read it: the release, then each correction.
+
+    The response holds the latest (what the candidate reads now); the versions keep every one,
+    for recruiters and the subject-access export.
+    """
+
+    response = models.ForeignKey("FeedbackResponse", on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(help_text="1 for the release, 2 for the first correction…")
+    summary = models.TextField(blank=True)
+    comments = models.JSONField(default=dict, blank=True, help_text="Area → the comment released.")
+    released_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="Why it was corrected (none for the release).")
+    material = models.BooleanField(
+        default=False, help_text="A correction that changes the meaning: the candidate was e-mailed."
+    )
+
+    class Meta:
+        ordering = ["response", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="one_released_version_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.response_id}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
+
+    def comment_rows(self) -> list[tuple[str, str]]:
+        """(area's label, comment) in the areas' order, for pages and exports."""
+        return [(area.label, self.comments[area.value]) for area in Area if self.comments.get(area.value)]

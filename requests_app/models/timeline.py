@@ -26,6 +26,7 @@ class Event(models.Model):
         FOLLOW_UP_FORWARDED = "follow_up_forwarded", "Follow-up sent to the hiring manager"
         FOLLOW_UP_REPLIED = "follow_up_replied", "Follow-up reply received"
         FOLLOW_UP_ANSWERED = "follow_up_answered", "Follow-up question answered"
+        CORRECTED = "corrected", "Released feedback corrected"
 
     feedback_request = models.ForeignKey("FeedbackRequest", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -8,6 +8,7 @@ rows, sent after commit.
 - `shared`: the row lock, closing links, opening a routing, telling the candidate.
 - `requests`: the candidate's and the recruiter's writes on a request.
 - `routing`: the request's trip to a hiring manager and their answer.
+- `release`: the reviewed answer reaches the candidate, and corrections after.
 - `follow_ups`: the one follow-up question after release.
 
 Callers use the names below: `from requests_app import services; services.route_request(...)`.
@@ -21,6 +22,7 @@ from .follow_ups import (
     forward_follow_up,
     reply_to_follow_up,
 )
+from .release import correct_release, release_response
 from .requests import (
     acknowledge_feedback,
     close_request,
@@ -28,7 +30,6 @@ from .requests import (
     confirm_application,
     decline_request,
     record_recruiter_answer,
-    release_response,
     submit_request,
     withdraw_request,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "close_request",
     "close_stale_releases",
     "confirm_application",
+    "correct_release",
     "decline_follow_up",
     "decline_request",
     "expire_due_routings",

@@ -1,11 +1,10 @@
 """The candidate's and the recruiter's writes on a feedback request.
 
-Submit, confirm the application, record a call's answer, release, decline, withdraw,
+Submit, confirm the application, record a call's answer, decline, withdraw,
 acknowledge, and close (one request, or every stale release). Each asks the lifecycle's
 predicate for its action under the request's lock, then takes the guarded move.
 """
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -15,11 +14,11 @@ from candidates.models import Application
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
-from .. import emails, lifecycle, safety
+from .. import emails, lifecycle
 from ..emails import SENDER_LABEL
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
-from .shared import fresh_follow_up, lock, note_acknowledged_flags, revoke_links, tell_candidate
+from .shared import fresh_follow_up, lock, revoke_links, tell_candidate
 
 
 @transaction.atomic
@@ -68,42 +67,6 @@ def submit_request(
     mail.queue(emails.NEW_REQUEST, to=application.recruiter.email, about=feedback_request)
     tell_candidate(feedback_request, emails.REQUEST_RECEIVED)
     return feedback_request
-
-
-@transaction.atomic
-def release_response(
-    *,
-    response: FeedbackResponse,
-    actor: User,
-    released_summary: str,
-    released_comments: dict[str, str],
-    acknowledged_flags: Sequence[safety.Acknowledged] = (),
-) -> FeedbackResponse:
-    """The recruiter releases their reviewed version of the answer; the candidate is e-mailed.
-
-    Flags of the legal-safety check released anyway (the release form refuses any left
-    unresolved) are noted on the timeline with their reasons, for recruiters only.
-    """
-    feedback_request = lock(response.feedback_request)
-    lifecycle.may_release(feedback_request, response).enforce()
-    released = lifecycle.move(
-        feedback_request,
-        Action.RELEASE,
-        actor=actor,
-        message="Your feedback is ready to read.",
-        visible_to_candidate=True,
-    )
-    note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
-    response.released_summary = released_summary.strip()
-    response.released_at = released.created_at
-    response.released_by = actor
-    response.save(update_fields=["released_summary", "released_at", "released_by"])
-    for answer in response.answers.all():
-        answer.released_comment = released_comments.get(answer.area, "").strip()
-        answer.save(update_fields=["released_comment"])
-    revoke_links(feedback_request)
-    tell_candidate(feedback_request, emails.FEEDBACK_RELEASED)
-    return response
 
 
 @transaction.atomic

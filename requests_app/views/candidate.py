@@ -15,10 +15,11 @@ from feedback_portal.access import candidate_required
 from feedback_portal.models import PortalSettings
 from feedback_portal.once import AlreadyDone, done_once
 
-from .. import exports, lifecycle, services
+from .. import exports, feedback, lifecycle, services
 from ..access import request_for_candidate
 from ..forms import AcknowledgeForm, FeedbackRequestForm, FollowUpQuestionForm
-from ..models import FeedbackRequest, FeedbackResponse, NextStep, Rating
+from ..models import FeedbackRequest
+from . import candidate_page
 from .actions import ALREADY_DONE, act
 
 
@@ -91,46 +92,10 @@ def candidate_request_page(request: HttpRequest, request_uuid: UUID) -> HttpResp
 
 
 def _candidate_page(request, feedback_request, *, follow_up_form=None, status=200) -> HttpResponse:
-    events = feedback_request.events.filter(visible_to_candidate=True)
-    released = None
-    if feedback_request.state in (FeedbackRequest.State.RELEASED, FeedbackRequest.State.CLOSED):
-        released = (
-            feedback_request.responses.filter(released_at__isnull=False).prefetch_related("answers").first()
-        )
-    if released is not None:
-        _attach_next_steps(released)
-    follow_up = feedback_request.get_follow_up()
-    return render(
-        request,
-        "requests_app/candidate_request.html",
-        {
-            "feedback_request": feedback_request,
-            "application": feedback_request.application,
-            "events": events,
-            "released": released,
-            "can_withdraw": lifecycle.may_withdraw(feedback_request),
-            "follow_up": follow_up,
-            "follow_up_form": (follow_up_form or FollowUpQuestionForm())
-            if lifecycle.may_ask_follow_up(feedback_request, follow_up)
-            else None,
-            "acknowledge_form": AcknowledgeForm()
-            if lifecycle.may_close(feedback_request, follow_up)
-            else None,
-        },
-        status=status,
+    context = candidate_page.context(
+        feedback_request, feedback.released(feedback_request), follow_up_form=follow_up_form
     )
-
-
-def _attach_next_steps(response: FeedbackResponse) -> None:
-    """Suggest the library's next steps under each area rated "room to improve"."""
-    answers = list(response.answers.all())
-    improve = {a.area for a in answers if a.rating == Rating.IMPROVE}
-    steps: dict[str, list[NextStep]] = {}
-    if improve:
-        for step in NextStep.objects.filter(area__in=improve, is_active=True):
-            steps.setdefault(step.area, []).append(step)
-    for answer in answers:
-        answer.next_steps = steps.get(answer.area, [])
+    return render(request, "requests_app/candidate_request.html", context, status=status)
 
 
 def _act(request, feedback_request, run, success) -> HttpResponse:
@@ -175,9 +140,20 @@ def ask_follow_up(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    """Asks once, on a page of its own, saying what withdrawing does; then withdraws."""
     feedback_request = request_for_candidate(request, request_uuid)
+    if request.method == "GET":
+        verdict = lifecycle.may_withdraw(feedback_request)
+        if not verdict:
+            messages.info(request, verdict.refusal)
+            return redirect("requests_app:candidate_request", feedback_request.uuid)
+        return render(
+            request,
+            "requests_app/withdraw_confirm.html",
+            {"feedback_request": feedback_request, "application": feedback_request.application},
+        )
     return _act(
         request,
         feedback_request,

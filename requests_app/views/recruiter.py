@@ -1,23 +1,29 @@
 """The recruiter's pages: the dashboard and a request's page, with every action taken from it.
 
-Route, extend, confirm the application, record a call's answer, release, decline, and the
-follow-up question (forward it to the hiring manager, or answer it).
+Route, extend, confirm the application, list its interviewers, record a call's answer,
+decline, and the follow-up question (forward it to the hiring manager, or answer it). Release
+and correction have pages of their own (views.release).
 """
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from candidates import services as candidate_services
+from candidates.forms import InterviewersForm
 from candidates.models import Client
 from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 from feedback_portal.once import AlreadyDone, done_once
 
-from .. import lifecycle, safety, services
+from .. import identity, lifecycle, safety, services
 from ..access import follow_up_of, request_for_recruiter
 from ..filters import DashboardFilter
 from ..forms import (
@@ -26,10 +32,9 @@ from ..forms import (
     FollowUpAnswerForm,
     FollowUpForwardForm,
     ManagerResponseForm,
-    ReleaseForm,
     RouteForm,
 )
-from ..models import FeedbackRequest, FeedbackResponse, FollowUp
+from ..models import FeedbackRequest, FeedbackResponse, FollowUp, ReleasedVersion
 from ..services.follow_ups import follow_up_link, follow_up_manager
 from .actions import ALREADY_DONE, act
 
@@ -57,7 +62,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _latest_response(feedback_request: FeedbackRequest) -> FeedbackResponse | None:
-    return feedback_request.responses.prefetch_related("answers").first()
+    """The latest answer, its areas and every version of it the candidate read (once released)."""
+    responses = feedback_request.responses.prefetch_related("answers")
+    if feedback_request.state in FeedbackRequest.ENDED_STATES:  # versions exist only once released
+        versions = ReleasedVersion.objects.select_related("released_by")
+        responses = responses.prefetch_related(Prefetch("versions", queryset=versions))
+    return responses.first()
 
 
 def _dashboard_page(
@@ -66,8 +76,8 @@ def _dashboard_page(
     *,
     response=None,
     route_form=None,
-    release_form=None,
     decline_form=None,
+    interviewers_form=None,
     extend_form=None,
     call_form=None,
     forward_form=None,
@@ -97,11 +107,6 @@ def _dashboard_page(
             },
         ),
     )
-    release_form = _offer(
-        response is not None and lifecycle.may_release(feedback_request, response),
-        release_form,
-        lambda: _release_form(feedback_request, response),
-    )
     decline_form = _offer(lifecycle.may_decline(feedback_request), decline_form, DeclineRequestForm)
     extend_form = _offer(lifecycle.may_extend(feedback_request, routing), extend_form, ExtendForm)
     call_form = _offer(
@@ -121,7 +126,15 @@ def _dashboard_page(
             "response": response,
             "events": feedback_request.events.select_related("actor"),
             "route_form": route_form,
-            "release_form": release_form,
+            "can_release": response is not None and lifecycle.may_release(feedback_request, response),
+            "versions": list(response.versions.all())
+            if response is not None and feedback_request.state in FeedbackRequest.ENDED_STATES
+            else [],
+            "can_correct": lifecycle.may_correct(feedback_request, response),
+            "correction_closes": response
+            and response.released_at
+            and response.released_at + timedelta(days=lifecycle.CORRECTION_DAYS),
+            "interviewers_form": interviewers_form or InterviewersForm(application=application),
             "decline_form": decline_form,
             "extend_form": extend_form,
             "call_form": call_form,
@@ -163,17 +176,11 @@ def _follow_up_panel(feedback_request, routings, *, forward_form=None, answer_fo
 
 def _follow_up_answer_form(follow_up: FollowUp, data=None) -> FollowUpAnswerForm:
     """The answer form, with the legal-safety check's terms (cached with the portal settings)."""
-    return FollowUpAnswerForm(data, follow_up=follow_up, terms=safety.portal_terms())
-
-
-def _release_form(feedback_request: FeedbackRequest, response: FeedbackResponse, data=None) -> ReleaseForm:
-    """The review form, with the legal-safety check run on what it shows (the terms are cached)."""
-    return ReleaseForm(
+    return FollowUpAnswerForm(
         data,
-        response=response,
+        follow_up=follow_up,
         terms=safety.portal_terms(),
-        comments_expected=feedback_request.application.client.feedback_policy
-        != Client.FeedbackPolicy.RATINGS_ONLY,
+        names=identity.names_for(follow_up.feedback_request),
     )
 
 
@@ -270,35 +277,23 @@ def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def release(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
-    feedback_request = request_for_recruiter(request, request_uuid)
-    response = _latest_response(feedback_request)
-    if response is None:
-        raise Http404
-    form = _release_form(feedback_request, response, request.POST)
-    if not form.is_valid():
-        # Unresolved flags of the legal-safety check land here too, with everything typed kept.
-        return _dashboard_page(request, feedback_request, response=response, release_form=form, status=400)
-    return _act(
-        request,
-        feedback_request,
-        lambda: services.release_response(
-            response=response,
-            actor=request.user,
-            released_summary=form.cleaned_data["released_summary"],
-            released_comments=form.released_comments(),
-            acknowledged_flags=form.acknowledged(),
-        ),
-        "Released. The candidate has been e-mailed.",
-    )
-
-
-@require_POST
 def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     feedback_request = request_for_recruiter(request, request_uuid)
     form = DeclineRequestForm(request.POST)
     if not form.is_valid():
         return _dashboard_page(request, feedback_request, decline_form=form, status=400)
+    verdict = lifecycle.may_decline(feedback_request)
+    if verdict and request.POST.get("confirmed") != "yes":
+        # Asked once, on a page of its own: what happens, and who is told.
+        return render(
+            request,
+            "requests_app/decline_confirm.html",
+            {
+                "feedback_request": feedback_request,
+                "application": feedback_request.application,
+                "message": form.cleaned_data["message"],
+            },
+        )
     return _act(
         request,
         feedback_request,
@@ -307,6 +302,19 @@ def decline(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
         ),
         "Declined. The candidate has been told kindly.",
     )
+
+
+@require_POST
+def interviewers(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    """The people who interviewed the candidate, for the release check to look for."""
+    feedback_request = request_for_recruiter(request, request_uuid)
+    application = feedback_request.application
+    form = InterviewersForm(request.POST, application=application)
+    if not form.is_valid():
+        return _dashboard_page(request, feedback_request, interviewers_form=form, status=400)
+    candidate_services.set_interviewers(application=application, names=form.cleaned_data["interviewers"])
+    messages.success(request, "Saved. The release check looks for these names too.")
+    return redirect(reverse("requests_app:dashboard_request", args=[feedback_request.uuid]) + "#interviewers")
 
 
 @require_POST

@@ -22,9 +22,13 @@ def test_confirming_a_managers_decline_tells_the_candidate_kindly(
     page = recruiter_client.get(f"/dashboard/requests/{feedback_request.uuid}/")
     assert "Confirm the decline" in page.content.decode()
 
+    note = "The team cannot share details. Let's talk."
     with django_capture_on_commit_callbacks(execute=True):
+        asked = recruiter_client.post(url(feedback_request), {"message": note})
+        assert "Decline this request?" in asked.content.decode()  # asked once first
+        assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED
         page = recruiter_client.post(
-            url(feedback_request), {"message": "The team cannot share details. Let's talk."}, follow=True
+            url(feedback_request), {"message": note, "confirmed": "yes"}, follow=True
         )
 
     assert "Declined. The candidate has been told kindly." in page.content.decode()

@@ -165,7 +165,7 @@ def test_a_flagged_reply_is_shown_with_its_flag_and_cannot_go_unacknowledged(rec
 
     html = recruiter_client.get(page_url(fr)).content.decode()
     assert "The legal-safety check flagged the answer below." in html
-    assert "Check: possible legal risk</strong> — “young team”." in html
+    assert "Check: possible legal risk (age)</strong> — “young team”." in html
     assert 'aria-describedby="flag-answer_legal_age"' in html
     page = recruiter_client.post(url(fr), {"answer": FLAGGED, "seen_state": "replied"})
 
@@ -243,9 +243,11 @@ def test_request_page_with_a_reply_to_review_renders_in_a_fixed_number_of_querie
     # 3. every routing of the request, with its hiring manager (the request's and the follow-up's)
     # 4. the latest response
     # 5. its area answers (prefetched)
-    # 6. the timeline, with each event's actor
+    # 6. every version of it released to the candidate, with who released it
+    # 7. the names the identity check looks for, for the answer form
+    # 8. the timeline, with each event's actor
     # (the portal settings, with the legal-safety terms, come from the cache)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = recruiter_client.get(page_url(forwarded.feedback_request))
     assert "Review and send the reply" in page.content.decode()
 
@@ -258,8 +260,10 @@ def test_answer_errors_page_renders_in_a_fixed_number_of_queries(
     # 3. every routing of the request, with its hiring manager
     # 4. the latest response
     # 5. its area answers (prefetched)
-    # 6. the timeline, with each event's actor
-    with django_assert_num_queries(6):
+    # 6. every version of it released to the candidate, with who released it
+    # 7. the names the identity check looks for, for the answer form
+    # 8. the timeline, with each event's actor
+    with django_assert_num_queries(8):
         page = recruiter_client.post(url(asked.feedback_request), {"answer": ""})
     assert page.status_code == 400
 

@@ -179,9 +179,11 @@ def test_request_page_with_a_forwarded_follow_up_renders_in_a_fixed_number_of_qu
     # 3. every routing of the request, with its hiring manager (the request's and the follow-up's)
     # 4. the latest response
     # 5. its area answers (prefetched)
-    # 6. the timeline, with each event's actor
+    # 6. every version of it released to the candidate, with who released it
+    # 7. the names the identity check looks for, for the answer form
+    # 8. the timeline, with each event's actor
     # (the portal settings, with the legal-safety terms, come from the cache)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = recruiter_client.get(page_url(asked.feedback_request))
     assert "Forwarded to" in page.content.decode()
 
@@ -194,7 +196,9 @@ def test_forward_errors_page_renders_in_a_fixed_number_of_queries(
     # 3. every routing of the request, with its hiring manager
     # 4. the latest response
     # 5. its area answers (prefetched)
-    # 6. the timeline, with each event's actor
-    with django_assert_num_queries(6):
+    # 6. every version of it released to the candidate, with who released it
+    # 7. the names the identity check looks for, for the answer form
+    # 8. the timeline, with each event's actor
+    with django_assert_num_queries(8):
         page = recruiter_client.post(url(asked.feedback_request), {"message": "q" * 2001})
     assert page.status_code == 400

@@ -74,7 +74,13 @@ def test_every_form_that_changes_a_request_carries_a_one_time_key(
     ]
     forms = [form for page in pages for form in post_forms(page.content.decode())]
     actions = {action.rstrip("/").rsplit("/", 1)[-1] for action, _ in forms}
-    assert {"withdraw", "follow-up", "acknowledge", "route", "extend", "decline", "answer"} <= actions
+    assert {"follow-up", "acknowledge", "route", "extend", "decline", "interviewers", "answer"} <= actions
+    # Asking once first: the candidate's withdrawal and the release have pages of their own.
+    confirm = as_candidate.get(f"/requests/{awaiting.feedback_request.uuid}/withdraw/")
+    release = as_recruiter.get(f"/dashboard/requests/{released_request.uuid}/correct/")
+    editor = [form for form in post_forms(release.content.decode()) if form[0] == ""]  # not the preview's
+    for action, names in post_forms(confirm.content.decode()) + editor:
+        assert "once" in names, action
     for action, names in forms:
         assert "once" in names, action
 

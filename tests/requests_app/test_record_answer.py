@@ -29,7 +29,7 @@ def test_recruiter_records_a_call_and_the_managers_link_closes(
     feedback_request.refresh_from_db()
     assert feedback_request.state == FeedbackRequest.State.ANSWERED
     assert "Review it below and release it" in html
-    assert "Release to the candidate" in html  # straight on to review and release
+    assert f'href="/dashboard/requests/{feedback_request.uuid}/release/">Review and release' in html
     recorded = FeedbackResponse.objects.get(feedback_request=feedback_request)
     assert recorded.answered_by_recruiter is not None
     assert recorded.routing is None

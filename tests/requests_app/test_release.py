@@ -1,4 +1,5 @@
-"""/dashboard/requests/<uuid>/release/: the recruiter releases their reviewed version."""
+"""/dashboard/requests/<uuid>/release/: the recruiter reviews the answer beside a preview of the
+candidate's page, then releases it."""
 
 import re
 
@@ -23,6 +24,20 @@ def url(feedback_request) -> str:
 
 def page_url(feedback_request) -> str:
     return f"/dashboard/requests/{feedback_request.uuid}/"
+
+
+HIDDEN = re.compile(r'name="(previewed|once)" value="([0-9a-f]+)"')
+
+
+def preview(client, feedback_request, data: dict):
+    """The release page, previewing `data`."""
+    return client.post(url(feedback_request), {**data, "action": "preview"})
+
+
+def send(client, feedback_request, data: dict, **kwargs):
+    """Preview `data`, then release what was previewed, as the page's two buttons do."""
+    shown = dict(HIDDEN.findall(preview(client, feedback_request, data).content.decode()))
+    return client.post(url(feedback_request), {**data, **shown, "action": "send"}, **kwargs)
 
 
 @pytest.fixture
@@ -58,8 +73,9 @@ def test_releasing_tells_the_candidate(
     recruiter_client, answered, recruiter, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        page = recruiter_client.post(
-            url(answered),
+        page = send(
+            recruiter_client,
+            answered,
             {"released_summary": "Edited summary.", "comment_experience": EXPERIENCE},
             follow=True,
         )
@@ -71,8 +87,9 @@ def test_releasing_tells_the_candidate(
 
 
 def test_an_overlong_comment_says_so_and_keeps_every_edit(recruiter_client, answered, unreleased):
-    page = recruiter_client.post(
-        url(answered),
+    page = send(
+        recruiter_client,
+        answered,
         {
             "released_summary": "My careful edit of the summary.",
             "comment_experience": "x" * 2001,
@@ -89,7 +106,7 @@ def test_an_overlong_comment_says_so_and_keeps_every_edit(recruiter_client, answ
 
 
 def test_a_null_character_is_refused_not_a_server_error(recruiter_client, answered, unreleased):
-    page = recruiter_client.post(url(answered), {"released_summary": "a\x00b"})
+    page = send(recruiter_client, answered, {"released_summary": "a\x00b"})
     assert page.status_code == 400
     assert "Null characters are not allowed." in page.content.decode()
     unreleased()
@@ -97,20 +114,25 @@ def test_a_null_character_is_refused_not_a_server_error(recruiter_client, answer
 
 def test_a_managers_decline_is_not_released(recruiter_client, routing):
     services.submit_manager_decline(routing=routing, reason="Our policy.")
-    page = recruiter_client.post(url(routing.feedback_request), {"released_summary": "x"}, follow=True)
+    page = send(recruiter_client, routing.feedback_request, {"released_summary": "x"}, follow=True)
     assert "A decline is confirmed, not released." in page.content.decode()
     assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED
     assert not Event.objects.filter(kind=Event.Kind.RELEASED).exists()
 
 
-def test_nothing_to_release_is_404(recruiter_client, submitted_request):
-    assert recruiter_client.post(url(submitted_request), {"released_summary": "x"}).status_code == 404
+def test_nothing_to_release_says_so(recruiter_client, submitted_request):
+    page = recruiter_client.get(url(submitted_request), follow=True)
+    assert page.redirect_chain == [(page_url(submitted_request), 302)]
+    assert "There is no answer to release yet." in page.content.decode()
 
 
 def test_releasing_twice_is_refused(recruiter_client, answered):
-    recruiter_client.post(url(answered), {"released_summary": "First.", "comment_experience": EXPERIENCE})
-    page = recruiter_client.post(
-        url(answered), {"released_summary": "Second.", "comment_experience": EXPERIENCE}, follow=True
+    send(recruiter_client, answered, {"released_summary": "First.", "comment_experience": EXPERIENCE})
+    page = send(
+        recruiter_client,
+        answered,
+        {"released_summary": "Second.", "comment_experience": EXPERIENCE},
+        follow=True,
     )
     assert "it cannot be released now" in page.content.decode()
     assert FeedbackResponse.objects.get().released_summary == "First."
@@ -118,7 +140,10 @@ def test_releasing_twice_is_refused(recruiter_client, answered):
 
 
 def test_a_candidate_cannot_release(candidate_client, answered, unreleased):
-    assert candidate_client.post(url(answered), {"released_summary": "x"}).status_code == 404
+    assert candidate_client.get(url(answered)).status_code == 404
+    assert (
+        candidate_client.post(url(answered), {"released_summary": "x", "action": "send"}).status_code == 404
+    )
     unreleased()
 
 
@@ -126,14 +151,14 @@ def test_form_errors_page_renders_in_a_fixed_number_of_queries(
     recruiter_client, answered, django_assert_num_queries
 ):
     # 1. the signed-in user (the session comes from the cache)
-    # 2. the request, with application, client, recruiter and candidate
+    # 2. the request, with application, client, recruiter, candidate and follow-up
     # 3. the latest response
     # 4. its area answers (prefetched)
-    # 5. the latest routing, with its hiring manager
-    # 6. the client's hiring managers, for the re-route form
-    # 7. the timeline, with each event's actor
+    # 5. the names the identity check looks for (the client's and the routed hiring managers)
+    # 6. the library's next steps, for the preview of the areas to improve
+    # 7. the candidate's timeline, for the preview
     with django_assert_num_queries(7):
-        page = recruiter_client.post(url(answered), {"released_summary": "x" * 4001})
+        page = recruiter_client.post(url(answered), {"released_summary": "x" * 4001, "action": "send"})
     assert page.status_code == 400
 
 
@@ -172,10 +197,10 @@ def seen(html: str) -> dict[str, str]:
 
 
 def test_flags_are_shown_beside_the_text_they_concern(recruiter_client, flagged):
-    html = recruiter_client.get(page_url(flagged)).content.decode()
-    assert "The legal-safety check flagged 3 things below." in html
+    html = recruiter_client.get(url(flagged)).content.decode()
+    assert "The checks flagged 3 things below." in html
     # The summary: the phrase found across the line break; "manage" and "page" are not "age".
-    assert "Check: possible legal risk</strong> — “young team”." in html
+    assert "Check: possible legal risk (age)</strong> — “young team”." in html
     assert "“manage”" not in html and "“page”" not in html
     # The area to improve: only a stock phrase. The strength: a proxy for origin.
     assert "Check: not actionable</strong> — “Not a fit”. A stock phrase gives the candidate" in html
@@ -196,17 +221,17 @@ def test_flags_are_shown_beside_the_text_they_concern(recruiter_client, flagged)
 
 
 def test_clean_feedback_shows_no_flags(recruiter_client, answered):
-    html = recruiter_client.get(page_url(answered)).content.decode()
-    assert "Review and release" in html
-    assert "legal-safety check flagged" not in html
+    assert "Review and release" in recruiter_client.get(page_url(answered)).content.decode()
+    html = recruiter_client.get(url(answered)).content.decode()
+    assert "The checks found no names, contact details or legally risky words." in html
     assert "Release anyway" not in html
 
 
 def test_release_with_unresolved_flags_is_refused_keeping_everything_typed(
     recruiter_client, flagged, unreleased_flagged
 ):
-    page = recruiter_client.post(
-        url(flagged), {**FLAGGED, "reason_answers_legal_race": "Kept, though not ticked."}
+    page = send(
+        recruiter_client, flagged, {**FLAGGED, "reason_answers_legal_race": "Kept, though not ticked."}
     )
     html = page.content.decode()
     assert page.status_code == 400
@@ -225,8 +250,9 @@ def test_release_succeeds_once_the_words_are_edited_away(
     recruiter_client, flagged, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        page = recruiter_client.post(
-            url(flagged),
+        page = send(
+            recruiter_client,
+            flagged,
             {
                 "released_summary": "Build one end-to-end modelling project.",
                 "comment_experience": EXPERIENCE,
@@ -245,10 +271,11 @@ def test_release_succeeds_once_the_words_are_edited_away(
 def test_release_anyway_with_reasons_is_noted_for_recruiters_only(
     recruiter_client, flagged, recruiter, candidate, django_capture_on_commit_callbacks
 ):
-    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
+    shown = seen(recruiter_client.get(url(flagged)).content.decode())
     with django_capture_on_commit_callbacks(execute=True):
-        page = recruiter_client.post(
-            url(flagged),
+        page = send(
+            recruiter_client,
+            flagged,
             {
                 **FLAGGED,
                 **shown,
@@ -285,15 +312,16 @@ def test_release_anyway_with_reasons_is_noted_for_recruiters_only(
     me = Browser()
     me.force_login(candidate)
     mine = me.get(f"/requests/{flagged.uuid}/").content.decode()
-    assert "Feedback released" in mine
+    assert "Feedback ready" in mine
     assert "legal-safety" not in mine
     assert "native-level Japanese" not in mine
 
 
 def test_release_anyway_without_a_reason_is_refused(recruiter_client, flagged, unreleased_flagged):
-    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
-    page = recruiter_client.post(
-        url(flagged),
+    shown = seen(recruiter_client.get(url(flagged)).content.decode())
+    page = send(
+        recruiter_client,
+        flagged,
         {
             **FLAGGED,
             **shown,
@@ -317,10 +345,11 @@ def test_release_anyway_without_a_reason_is_refused(recruiter_client, flagged, u
 
 
 def test_release_anyway_covers_only_the_words_that_were_shown(recruiter_client, flagged, unreleased_flagged):
-    shown = seen(recruiter_client.get(page_url(flagged)).content.decode())
+    shown = seen(recruiter_client.get(url(flagged)).content.decode())
     page = recruiter_client.post(
         url(flagged),
         {
+            "action": "send",
             **FLAGGED,
             **shown,
             "comment_answers": "Clear STAR stories, a native speaker, and a strong accent.",
@@ -343,7 +372,7 @@ def test_release_anyway_covers_only_the_words_that_were_shown(recruiter_client, 
 def test_a_term_added_to_the_portal_settings_is_flagged(recruiter_client, answered, portal_settings):
     portal_settings.legal_terms += "\nmodelling project | age"
     portal_settings.save()
-    html = recruiter_client.get(page_url(answered)).content.decode()
+    html = recruiter_client.get(url(answered)).content.decode()
     assert "— “modelling project”." in html
 
 
@@ -351,14 +380,14 @@ def test_page_with_flags_renders_in_a_fixed_number_of_queries(
     recruiter_client, flagged, django_assert_num_queries
 ):
     # 1. the signed-in user (the session comes from the cache)
-    # 2. the request, with application, client, recruiter and candidate
+    # 2. the request, with application, client, recruiter, candidate and follow-up
     # 3. the latest response
     # 4. its area answers (prefetched)
-    # 5. the latest routing, with its hiring manager
-    # 6. the client's hiring managers, for the re-route form
-    # 7. the timeline, with each event's actor
+    # 5. the names the identity check looks for (the client's and the routed hiring managers)
+    # 6. the library's next steps, for the preview of the areas to improve
+    # 7. the candidate's timeline, for the preview
     # (the legal terms come with the cached portal settings)
     with django_assert_num_queries(7):
-        page = recruiter_client.post(url(flagged), FLAGGED)
+        page = recruiter_client.post(url(flagged), {**FLAGGED, "action": "send"})
     assert page.status_code == 400
     assert "Not released: 3 flags need a decision." in page.content.decode()

@@ -214,17 +214,22 @@ def test_candidate_asks_manager_answers_recruiter_releases_candidate_reads(
     review = recruiter_browser.get(f"/dashboard/requests/{feedback_request.uuid}/").content.decode()
     assert "Only a little hands-on dbt" in review
     assert "Review and release" in review
+    edited = {
+        "released_summary": "One end-to-end modelling project would make the difference.",
+        "comment_presentation": "",
+        "comment_experience": "The team wanted more hands-on dbt modelling.",
+        "comment_answers": "Your STAR answers were clear and well structured.",
+        "comment_cv": "",
+    }
+    release_url = f"/dashboard/requests/{feedback_request.uuid}/release/"
+    # First the preview: the candidate's page with the edited text; nothing is released yet.
+    preview = recruiter_browser.post(release_url, {**edited, "action": "preview"}).content.decode()
+    assert "What Sam Rivera will see" in preview
+    assert "The team wanted more hands-on dbt modelling." in preview
+    assert FeedbackRequest.objects.get(pk=feedback_request.pk).state == FeedbackRequest.State.ANSWERED
+    shown = dict(re.findall(r'name="(previewed|once)" value="([0-9a-f]+)"', preview))
     with django_capture_on_commit_callbacks(execute=True):
-        released = recruiter_browser.post(
-            f"/dashboard/requests/{feedback_request.uuid}/release/",
-            {
-                "released_summary": "One end-to-end modelling project would make the difference.",
-                "comment_presentation": "",
-                "comment_experience": "The team wanted more hands-on dbt modelling.",
-                "comment_answers": "Your STAR answers were clear and well structured.",
-                "comment_cv": "",
-            },
-        )
+        released = recruiter_browser.post(release_url, {**edited, **shown, "action": "send"})
     assert released.status_code == 302
     feedback_request.refresh_from_db()
     assert feedback_request.state == FeedbackRequest.State.RELEASED

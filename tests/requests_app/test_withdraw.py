@@ -44,6 +44,24 @@ def test_candidate_cannot_withdraw_another_candidates_request(
     assert FeedbackRequest.objects.get().state == FeedbackRequest.State.SUBMITTED
 
 
-def test_withdrawing_needs_a_post(candidate_client, submitted_request):
-    assert candidate_client.get(url(submitted_request)).status_code == 405
-    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.SUBMITTED
+def test_withdrawing_asks_once_first_saying_what_it_does(candidate_client, submitted_request):
+    html = candidate_client.get(f"/requests/{submitted_request.uuid}/").content.decode()
+    assert f'href="{url(submitted_request)}">Withdraw this request</a>' in html  # a link, not a button
+
+    page = candidate_client.get(url(submitted_request))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Withdraw your request?" in html
+    assert "Nobody at" in html and "will be asked about it again" in html
+    assert "Yes, withdraw my request" in html
+    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.SUBMITTED  # asking changes nothing
+
+
+def test_the_confirmation_of_an_ended_request_says_it_cannot_be_withdrawn(
+    candidate_client, submitted_request, recruiter
+):
+    services.decline_request(feedback_request=submitted_request, actor=recruiter, message="Sorry.")
+    page = candidate_client.get(url(submitted_request), follow=True)
+    assert "This request has already ended, so it cannot be withdrawn." in page.content.decode()
+    assert "Yes, withdraw my request" not in page.content.decode()

@@ -1,0 +1,140 @@
+"""The recruiter's release and correction of an answer: the text the candidate will read.
+
+The release checks run on the text as shown or typed: the legal-safety check (requests_app.safety)
+and the identity check (requests_app.identity). Each flag must be edited away or resolved on
+the form (SafetyFlagsMixin); the form refuses to go through while any is left, and keeps
+everything typed. `draft()` is the text as the candidate's page would show it, for the preview;
+`text_signature()` names that text, so what is sent is what was previewed.
+"""
+
+import copy
+import hashlib
+import json
+
+from django import forms
+
+from .. import identity, safety
+from ..feedback import Released
+from ..models import FeedbackResponse
+from .safety import SafetyFlagsMixin
+
+
+class ReleaseForm(SafetyFlagsMixin, forms.Form):
+    """The recruiter's reviewed version of an answer, as the candidate will read it."""
+
+    released_summary = forms.CharField(
+        label="Summary for the candidate",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        response: FeedbackResponse,
+        terms: list[safety.Term],
+        names: list[str] = (),
+        comments_expected: bool = True,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.response = response
+        self.names = list(names)
+        self.answer_list = sorted(response.answers.all(), key=lambda a: a.area_order)
+        if not self.is_bound:
+            self.fields["released_summary"].initial = self.starting_summary()
+        for answer in self.answer_list:
+            self.fields[f"comment_{answer.area}"] = forms.CharField(
+                label=f"{answer.get_area_display()} — {answer.get_rating_display()}",
+                required=False,
+                max_length=2000,
+                initial=self.starting_comment(answer),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        # The checks read what the page shows: the starting text when first opened, else what was typed.
+        texts = self.texts()
+        flags = safety.check_feedback(
+            summary=texts["summary"],
+            answers={a.area: (a.rating, texts[a.area]) for a in self.answer_list},
+            terms=terms,
+            comments_expected=comments_expected,
+        )
+        places = [("summary", "Summary"), *((a.area, a.get_area_display()) for a in self.answer_list)]
+        for slot, place in places:
+            flags += identity.flags(slot, place, texts[slot], names)
+        self.add_flag_fields(flags)
+
+    def starting_summary(self) -> str:
+        """The text the editor starts from: the original answer, for the recruiter to review."""
+        return self.response.summary
+
+    def starting_comment(self, answer) -> str:
+        return answer.comment
+
+    def texts(self) -> dict[str, str]:
+        """The text as shown or typed, by place: "summary" and each area."""
+        texts = {"summary": self["released_summary"].value() or ""}
+        for answer in self.answer_list:
+            texts[answer.area] = self[f"comment_{answer.area}"].value() or ""
+        return texts
+
+    def text_signature(self) -> str:
+        """Names this text exactly, so that what is sent can be checked against what was previewed."""
+        return hashlib.sha256(json.dumps(self.texts(), sort_keys=True).encode()).hexdigest()[:32]
+
+    def draft(self, corrected_at=None) -> Released:
+        """The text as the candidate's page will show it."""
+        texts = self.texts()
+        answers = []
+        for answer in self.answer_list:
+            shown = copy.copy(answer)
+            shown.released_comment = texts[answer.area].strip()
+            answers.append(shown)
+        return Released(texts["summary"].strip(), answers, corrected_at)
+
+    def text_field_name(self, flag: safety.Flag) -> str:
+        return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
+
+    def clean(self):
+        data = super().clean()
+        if unresolved := self.clean_flags(data):
+            flags = f"{unresolved} flag needs" if unresolved == 1 else f"{unresolved} flags need"
+            self.add_error(None, f"Not {self.verb_done}: {flags} a decision. {self.resolve_hint}")
+        return data
+
+    resolve_hint = "Edit the flagged words away, or resolve each flag below its text."
+
+    def review_rows(self):
+        """Each text the candidate will read, with the flags that concern it, for the template."""
+        for name in ["released_summary", *(f"comment_{a.area}" for a in self.answer_list)]:
+            yield {"field": self[name], "flags": self.flag_rows(name)}
+
+    def released_comments(self) -> dict[str, str]:
+        return {a.area: self.cleaned_data.get(f"comment_{a.area}", "") for a in self.answer_list}
+
+
+class CorrectionForm(ReleaseForm):
+    """A correction of the released text: it starts from what the candidate reads now, and says why."""
+
+    verb = "Publish"
+    verb_done = "published"
+
+    reason = forms.CharField(
+        label="Why is it corrected?",
+        max_length=500,
+        help_text="For instance: a colleague's name was left in; a typo. Recruiters see it on the "
+        "timeline; the candidate never does.",
+        error_messages={"required": "Say why the released text is corrected."},
+    )
+    material = forms.BooleanField(
+        label="The meaning changed: e-mail the candidate to read it again",
+        required=False,
+        help_text="Leave it unticked for a typo: their page says “Updated on …” either way.",
+    )
+
+    def starting_summary(self) -> str:
+        return self.response.released_summary
+
+    def starting_comment(self, answer) -> str:
+        return answer.released_comment
