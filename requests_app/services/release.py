@@ -120,7 +120,7 @@ def correct_release(
         kind=Event.Kind.CORRECTED,
         actor=actor,
         message=f"Version {version.number} of the released feedback. Changed: {', '.join(changed)}. "
-        f"Reason: {reason}.{told}",
+        f"Reason: {reason.rstrip('.')}.{told}",
         created_at=now,
     )
     note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Corrected", at=now)
