@@ -8,6 +8,7 @@ phone's width, where nothing may be wider than the screen.
 
 import re
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -33,6 +34,8 @@ AXE_OPTIONS = {
 PASSWORD_1 = re.compile(r"^Password:?$")
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 720}
+# Full-page screenshots of every page checked, to look at as a person would (git ignores the folder).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
 class Audit:
@@ -82,7 +85,17 @@ class Audit:
             self.problems.append(
                 f"{what} ({page.url}): {width}px wide on a {PHONE['width']}px screen\n    on: {wide}"
             )
+        self.screenshot(page, what)
         page.set_viewport_size(DESKTOP)
+
+    @staticmethod
+    def screenshot(page, what: str) -> None:
+        """The whole page at a desktop's width and at a phone's (375 px)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 720})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
     def assert_clean(self) -> None:
         assert self.pages, "no page was checked"
@@ -233,7 +246,7 @@ def test_candidate_pages_meet_wcag_21_aa(
     NextStep.objects.create(
         area=Area.EXPERIENCE, text="Build a small pipeline and write up what you learned."
     )
-    make_request(FeedbackRequest.State.SUBMITTED, candidate=me, role_title="BI Developer")
+    waiting = make_request(FeedbackRequest.State.SUBMITTED, candidate=me, role_title="BI Developer")
     application_factory(
         candidate=me, client=client, role_title="Analytics Engineer", interviewed_on=timezone.localdate()
     )
@@ -247,6 +260,12 @@ def test_candidate_pages_meet_wcag_21_aa(
 
     page.goto(f"{live_server.url}/applications/")
     audit.check(page, "my applications")
+
+    page.goto(f"{live_server.url}/requests/{waiting.uuid}/")
+    page.get_by_role("link", name="Withdraw this request").click()
+    expect(page.get_by_role("heading", name="Withdraw your request?")).to_be_visible()
+    audit.check(page, "withdraw, asked once first")
+    page.goto(f"{live_server.url}/applications/")
 
     page.get_by_role("link", name="Ask for feedback on Analytics Engineer").click()
     expect(page.get_by_role("heading", name="Ask for feedback")).to_be_visible()
@@ -335,6 +354,26 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     page.goto(f"{live_server.url}/dashboard/requests/{answered.uuid}/")
     expect(page.get_by_role("heading", name="Review and release")).to_be_visible()
     audit.check(page, "request, answered")
+    page.get_by_role("link", name="Review and release").click()
+    expect(
+        page.get_by_role("heading", name=f"What {answered.application.candidate_name} will see")
+    ).to_be_visible()
+    audit.check(page, "review and release, with the candidate's page previewed")
+    page.get_by_label("Summary for the candidate").fill("Ask Morgan Blackwood: morgan@acme.test.")
+    page.get_by_role("button", name="Release to the candidate").click()
+    expect(page.get_by_text("Edit “morgan@acme.test” away")).to_be_visible()
+    audit.check(page, "review and release, names and an address flagged")
+    page.get_by_role("link", name="← Back to the request").click()
+    page.get_by_label("Note for the candidate's timeline").fill("The team cannot share details this time.")
+    page.get_by_role("button", name="Decline and tell the candidate").click()
+    expect(page.get_by_role("heading", name="Decline this request?")).to_be_visible()
+    audit.check(page, "decline, asked once first")
+
+    corrected = make_request(FeedbackRequest.State.RELEASED)
+    page.goto(f"{live_server.url}/dashboard/requests/{corrected.uuid}/")
+    page.get_by_role("link", name="Correct the released text").click()
+    expect(page.get_by_role("heading", name="Correct the released feedback")).to_be_visible()
+    audit.check(page, "correct the released feedback")
 
     page.goto(f"{live_server.url}/dashboard/requests/{expired.uuid}/")
     expect(page.get_by_role("heading", name="Give the hiring manager more time")).to_be_visible()

@@ -100,10 +100,17 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     expect(manager.get_by_role("heading", name="Thank you")).to_be_visible()
     expect(manager.get_by_text(EXPERIENCE_COMMENT)).to_be_visible()
 
-    # The recruiter reviews the answer, rewords a comment and releases it.
+    # The recruiter reviews the answer, rewords a comment, previews the candidate's page and releases it.
     desk.reload()
     expect(desk.get_by_role("heading", name="The manager's answer (original)")).to_be_visible()
+    desk.get_by_role("link", name="Review and release").click()
+    preview = desk.get_by_role("region", name="What Casey Jones will see")
+    expect(preview).to_contain_text(EXPERIENCE_COMMENT)  # the original, until edited
     desk.get_by_label("Relevant experience — Room to improve").fill(RELEASED_COMMENT)
+    desk.get_by_role("button", name="Update the preview").click()
+    expect(preview).to_contain_text(RELEASED_COMMENT)
+    expect(preview).not_to_contain_text(EXPERIENCE_COMMENT)
+    assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED  # nothing sent yet
     desk.get_by_role("button", name="Release to the candidate").click()
     expect(desk.get_by_text("Released. The candidate has been e-mailed.")).to_be_visible()
 
@@ -119,7 +126,7 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     for secret in (MANAGER_NAME, "Blackwood", MANAGER_TITLE, MANAGER_EMAIL):
         expect(me.locator("body")).not_to_contain_text(secret)
     me.goto(f"{live_server.url}/applications/")
-    expect(me.get_by_text("Feedback released")).to_be_visible()
+    expect(me.get_by_text("Feedback ready")).to_be_visible()
     expect(me.locator("body")).not_to_contain_text("Blackwood")
 
     # The manager's link is closed once the feedback is released.
