@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client as Browser
 
+from candidates.models import HiringManager
 from feedback_portal.models import OutboundEmail
 from requests_app import services
 from requests_app.models import Event, FeedbackRequest, FollowUp, Routing
@@ -172,6 +173,27 @@ def test_a_flagged_reply_is_shown_with_its_flag_and_cannot_go_unacknowledged(rec
     assert page.status_code == 400
     assert "Edit this text, or tick “Send anyway” below and say why." in page.content.decode()
     assert FollowUp.objects.get().state == FollowUp.State.REPLIED
+
+
+def test_a_reply_naming_the_manager_must_be_edited_before_it_is_sent(recruiter_client, forwarded):
+    """The follow-up answer passes the same identity check as released feedback."""
+    fr = forwarded.feedback_request
+    HiringManager.objects.filter(pk=forwarded.hiring_manager_id).update(name="Dana Whitfield")
+    reply = f"Learn dbt first. Dana Whitfield can mentor you: write to {forwarded.hiring_manager.email}."
+    services.reply_to_follow_up(routing=forwarded, reply=reply)
+
+    html = recruiter_client.get(page_url(fr)).content.decode()
+    assert html.count("Check: names someone</strong>") == 2
+    page = recruiter_client.post(url(fr), {"answer": reply, "seen_state": "replied"})
+    assert page.status_code == 400
+    assert (
+        f"Edit “{forwarded.hiring_manager.email}” away: the candidate must not read it."
+        in page.content.decode()
+    )
+    assert FollowUp.objects.get().state == FollowUp.State.REPLIED
+
+    recruiter_client.post(url(fr), {"answer": "Learn dbt first.", "seen_state": "replied"})
+    assert FollowUp.objects.get().answer == "Learn dbt first."
 
 
 def test_editing_the_flagged_words_away_sends_it(recruiter_client, forwarded):
