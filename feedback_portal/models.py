@@ -162,6 +162,18 @@ class PortalSettings(models.Model):
     link_expiry_days = models.PositiveSmallIntegerField(default=14)
     triage_sla_business_days = models.PositiveSmallIntegerField(default=2)
     retention_months = models.PositiveSmallIntegerField(default=24)
+
+    class Visibility(models.TextChoices):
+        EVERY_CLIENT = "every_client", "Every client of the agency"
+        OWN_CLIENTS = "own_clients", "Only the clients they own or cover"
+
+    recruiters_see = models.CharField(
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.EVERY_CLIENT,
+        help_text="What a recruiter sees in the queue, search, analytics and request pages; "
+        "admins always see everything.",
+    )
     ask_window_months = models.PositiveSmallIntegerField(
         default=6, help_text="How long after the outcome a candidate may ask for feedback."
     )

@@ -6,4 +6,4 @@ class RequestsAppConfig(AppConfig):
     verbose_name = "Feedback requests"
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (declares its e-mail kinds; the timeline hears of each e-mail)
+        from . import emails, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)

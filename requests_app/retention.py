@@ -98,7 +98,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
             state__in=FeedbackRequest.ENDED_STATES,
         )
         .without_open_follow_up()
-        .update(anonymised_at=now, questions="")
+        .update(anonymised_at=now, questions="", search_text="")
     )
     if not claimed:
         return False

@@ -7,12 +7,14 @@
 - `follow_ups`: the one follow-up question after release.
 - `timeline`: the append-only Event log.
 - `analytics`: the analytics page's read methods (FeedbackRequestQuerySet inherits them).
+- `desk`: the recruiters' desk: hand-overs (holiday cover, leavers) and bulk actions.
 
 The request's life (which action may move which state) is not here: see requests_app.lifecycle.
 """
 
 from .analytics import Median
 from .areas import AREA_PROMPTS, Area, NextStep, Rating
+from .desk import BulkRun, Handover
 from .follow_ups import FollowUp
 from .requests import FeedbackRequest
 from .responses import AreaAnswer, FeedbackResponse, ReleasedVersion
@@ -23,10 +25,12 @@ __all__ = [
     "AREA_PROMPTS",
     "Area",
     "AreaAnswer",
+    "BulkRun",
     "Event",
     "FeedbackRequest",
     "FeedbackResponse",
     "FollowUp",
+    "Handover",
     "LinkToken",
     "Median",
     "NextStep",

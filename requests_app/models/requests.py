@@ -94,6 +94,16 @@ class FeedbackRequest(models.Model):
     # them to confirm the decline (or route again), not to review feedback.
     MANAGER_DECLINED_LABEL = "Declined by the manager — confirm"
 
+    class Needs(models.TextChoices):
+        """What a request waits for a recruiter to do, if anything (lifecycle.recruiter_needs)."""
+
+        TRIAGE = "triage", "New: send it to a hiring manager"
+        CONFIRM = "confirm", "Confirm the application"
+        REVIEW = "review", "Answer to review and release"
+        MANAGER_DECLINED = "manager_declined", "Declined by the manager: confirm or route again"
+        FOLLOW_UP = "follow_up", "Follow-up question to answer"
+        EXPIRED = "expired", "Link expired: route again, extend or decline"
+
     OPEN_STATES = (State.SUBMITTED, State.AWAITING_MANAGER, State.ANSWERED, State.EXPIRED)
     ENDED_STATES = (State.RELEASED, State.DECLINED, State.WITHDRAWN, State.CLOSED)
 
@@ -120,6 +130,21 @@ class FeedbackRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_requests",
+        help_text="The recruiter who looks after it: the application's, until someone reassigns it.",
+    )
+    # Kept by lifecycle.note_needs whenever the request moves: what the recruiter must do, and
+    # since when it has waited for them. The queue reads them in index order.
+    needs = models.CharField(max_length=20, choices=Needs.choices, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    # Kept by services.desk.describe from the application and client, for search and sort.
+    search_text = models.TextField(blank=True, editable=False)
+    client_sort = models.CharField(max_length=200, blank=True, editable=False)
     anonymised_at = models.DateTimeField(
         null=True, blank=True, help_text="When retention blanked its personal data (requests_app.retention)."
     )
@@ -143,20 +168,36 @@ class FeedbackRequest(models.Model):
             ),
         ]
         indexes = [
-            # The dashboard filtered to one state, oldest first: for_dashboard() with
-            # DashboardFilter's state=…, read in order up to the page's end.
-            models.Index(fields=["state", "created_at"], name="request_state_created_idx"),
-            # The dashboard's default view, all open requests oldest first: for_dashboard()
-            # with DashboardFilter's "open" (open()). One ordered range, so the page's rows
-            # are read without sorting every open request. Same states as OPEN_STATES.
+            # The queue's "Needs you" view, longest waiting first, a page at a time (keyset on
+            # waiting_since, id): only requests waiting on a recruiter are in it.
             models.Index(
-                fields=["created_at"],
+                fields=["waiting_since", "id"], condition=~Q(needs=""), name="request_needs_you_idx"
+            ),
+            # The same for one recruiter ("Mine"), and the counts per kind of what waits.
+            models.Index(
+                fields=["owner", "waiting_since", "id"],
+                condition=~Q(needs=""),
+                name="request_owner_needs_idx",
+            ),
+            models.Index(fields=["needs"], condition=~Q(needs=""), name="request_needs_kind_idx"),
+            # The queue filtered to one state, by when asked (keyset on created_at, id).
+            models.Index(fields=["state", "created_at", "id"], name="request_state_created_idx"),
+            # The queue's "Open" view, by when asked. Same states as OPEN_STATES.
+            models.Index(
+                fields=["created_at", "id"],
                 condition=Q(state__in=["submitted", "awaiting_manager", "answered", "expired"]),
                 name="request_open_queue_idx",
             ),
-            # The dashboard's counts per state (state_counts()): an index-only scan of this
-            # small index instead of reading every row of the table.
-            models.Index(fields=["state"], name="request_state_idx"),
+            # Everything ever asked, by when asked; and any view sorted by client.
+            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            models.Index(fields=["client_sort", "id"], name="request_client_sort_idx"),
+            # The counts of open requests per state (state_counts() on open()): a small
+            # partial index, whatever the history's size.
+            models.Index(
+                fields=["state"],
+                condition=Q(state__in=["submitted", "awaiting_manager", "answered", "expired"]),
+                name="request_open_state_idx",
+            ),
             # The daily retention sweep (due_for_anonymising()): ended requests still to be
             # anonymised, by when they ended. Rows leave it once anonymised or held. Same
             # states as ENDED_STATES.

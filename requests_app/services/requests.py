@@ -18,6 +18,7 @@ from .. import emails, lifecycle
 from ..emails import SENDER_LABEL
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
+from . import desk
 from .shared import fresh_follow_up, lock, revoke_links, tell_candidate
 
 
@@ -52,6 +53,7 @@ def submit_request(
                 },
                 questions=questions.strip(),
                 consent_to_forward=consent_to_forward,
+                owner=application.recruiter,
             )
     except IntegrityError:
         raise TransitionNotAllowed("You have already asked for feedback on this application.") from None
@@ -64,6 +66,8 @@ def submit_request(
         visible_to_candidate=True,
         created_at=feedback_request.created_at,
     )
+    desk.describe(feedback_request)
+    lifecycle.note_needs(feedback_request)
     mail.queue(emails.NEW_REQUEST, to=application.recruiter.email, about=feedback_request)
     tell_candidate(feedback_request, emails.REQUEST_RECEIVED)
     return feedback_request
@@ -119,6 +123,7 @@ def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bo
     confirmed = candidate_services.confirm_application(application=feedback_request.application)
     if confirmed:
         feedback_request.application.is_confirmed = True
+        lifecycle.note_needs(feedback_request)  # from "confirm the application" to "route it"
         Event.objects.create(
             feedback_request=feedback_request,
             kind=Event.Kind.NOTE,

@@ -1,6 +1,7 @@
 """The legal terms by protected characteristic: the list's format, its validation in the admin,
 and the migration that moved the agency's earlier list into it."""
 
+import hashlib
 import importlib
 
 import pytest
@@ -251,11 +252,15 @@ def test_the_migration_rewrites_the_stored_list_and_drops_the_cached_row():
     executor.migrate(before)
     Old = executor.loader.project_state(before).apps.get_model("feedback_portal", "PortalSettings")
     Old.objects.create(pk=1, legal_terms=OLD_DEFAULT + "\nretro")
-    cache.set(PortalSettings.cache_key(), PortalSettings(pk=1, legal_terms=OLD_DEFAULT), None)
+    # The row as the code of that time cached it: under the key its fields make.
+    old_fields = ",".join(sorted(f.attname for f in Old._meta.concrete_fields))
+    old_key = f"portal-settings:{hashlib.sha256(old_fields.encode()).hexdigest()[:12]}"
+    cache.set(old_key, "the row as cached before the migration", None)
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
+    assert cache.get(old_key) is None
     stored = PortalSettings.load().legal_terms
     assert stored == migration.DEFAULT_TERMS + "\n\n" + "\n".join([*migration.UNKNOWN_NOTE, "# retro | ?"])
 

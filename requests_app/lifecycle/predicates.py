@@ -1,158 +1,25 @@
-"""The request's life in one place: which action may move a request or its follow-up question
-from which state, how each action reads once done, the guarded move, and one predicate per
-question a page asks ("may this candidate ask?", "may this manager still answer?", …).
-
-A page asks a predicate and shows its refusal (or hides the button); the service that does
-the work asks the same predicate under the request's row lock and refuses with the same
-words, so a POST that skips the page is refused as the page would have said. The guarded
-move then updates only from a state the table allows, so two people acting at once cannot
-both win. See docs/architecture.md, "The request's life".
-"""
+"""One predicate per question a page asks: may this happen now, and if not, why (in the page's words)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from django.utils import timezone
 
 from candidates.models import Application
 from feedback_portal.models import PortalSettings
 
-from .models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Routing
-
-RequestState = FeedbackRequest.State
-FollowUpState = FollowUp.State
-
-
-class TransitionNotAllowed(Exception):
-    """The action is not possible now; the message says why, in the words the page shows."""
-
-
-class Action(StrEnum):
-    """What can happen to a feedback request."""
-
-    ROUTE = "route"
-    EXTEND = "extend"
-    EXPIRE = "expire"
-    MANAGER_ANSWER = "manager_answer"
-    RECRUITER_ANSWER = "recruiter_answer"
-    RELEASE = "release"
-    DECLINE = "decline"
-    WITHDRAW = "withdraw"
-    CLOSE = "close"
-
-
-class FollowUpAction(StrEnum):
-    """What can happen to a follow-up question."""
-
-    FORWARD = "forward"
-    REPLY = "reply"
-    ANSWER = "answer"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One row of a transition table: the states an action may start from and where it leads."""
-
-    sources: frozenset[str]
-    target: str
-    done: str  # how the action reads once done: "it cannot be <done> now"
-    event: str  # the kind of timeline Event the move writes
-    refusal: str = ""  # the words when refused, where the general ones would read badly
-
-    def allows(self, state: str) -> bool:
-        return state in self.sources
-
-
-S, F, K = RequestState, FollowUpState, Event.Kind
-OPEN = frozenset(FeedbackRequest.OPEN_STATES)
-
-# The request's life: every action, the states it may start from, the state it leads to.
-TRANSITIONS: dict[Action, Rule] = {
-    # Routing again revokes the earlier links (a re-route), from any open state.
-    Action.ROUTE: Rule(OPEN, S.AWAITING_MANAGER, "routed", K.ROUTED),
-    Action.EXTEND: Rule(
-        frozenset({S.AWAITING_MANAGER, S.EXPIRED}), S.AWAITING_MANAGER, "extended", K.EXTENDED
-    ),
-    Action.EXPIRE: Rule(frozenset({S.AWAITING_MANAGER}), S.EXPIRED, "expired", K.EXPIRED),
-    # A manager's decline is an answer too: the recruiter then confirms it or re-routes.
-    Action.MANAGER_ANSWER: Rule(frozenset({S.AWAITING_MANAGER}), S.ANSWERED, "answered", K.ANSWERED),
-    Action.RECRUITER_ANSWER: Rule(
-        frozenset({S.SUBMITTED, S.AWAITING_MANAGER, S.EXPIRED}), S.ANSWERED, "answered", K.ANSWERED
-    ),
-    Action.RELEASE: Rule(frozenset({S.ANSWERED}), S.RELEASED, "released", K.RELEASED),
-    Action.DECLINE: Rule(OPEN, S.DECLINED, "declined", K.DECLINED),
-    Action.WITHDRAW: Rule(
-        OPEN,
-        S.WITHDRAWN,
-        "withdrawn",
-        K.WITHDRAWN,
-        "This request has already ended, so it cannot be withdrawn.",
-    ),
-    Action.CLOSE: Rule(frozenset({S.RELEASED}), S.CLOSED, "closed", K.CLOSED),
-}
-
-# The follow-up question's own small life: asked → forwarded → replied → answered.
-FOLLOW_UP_TRANSITIONS: dict[FollowUpAction, Rule] = {
-    # Forwarding again sends a fresh link (the old one is revoked), e.g. after it expired.
-    FollowUpAction.FORWARD: Rule(
-        frozenset({F.ASKED, F.FORWARDED}), F.FORWARDED, "forwarded", K.FOLLOW_UP_FORWARDED
-    ),
-    FollowUpAction.REPLY: Rule(frozenset({F.FORWARDED}), F.REPLIED, "answered", K.FOLLOW_UP_REPLIED),
-    # The recruiter may answer it straight away, or once the manager replied or declined.
-    FollowUpAction.ANSWER: Rule(
-        frozenset(FollowUp.OPEN_STATES), F.ANSWERED, "answered", K.FOLLOW_UP_ANSWERED
-    ),
-}
-
-
-# --- Verdicts: the answer to "may …?" with the words of a refusal ------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Whether an action is possible now; when not, `refusal` says why, as the page shows it."""
-
-    refusal: str = ""
-
-    def __bool__(self) -> bool:
-        return not self.refusal
-
-    def enforce(self) -> None:
-        """Raise TransitionNotAllowed with the refusal's words, unless allowed."""
-        if self.refusal:
-            raise TransitionNotAllowed(self.refusal)
-
-
-ALLOWED = Verdict()
-NOTHING_TO_RELEASE = Verdict("There is no answer to release yet.")
-
-
-# How a refusal names what was refused, by model.
-WHAT = {FeedbackRequest: "This request", FollowUp: "This follow-up question"}
-
-
-def _by_rule(rule: Rule, obj: FeedbackRequest | FollowUp, state: str | None = None) -> Verdict:
-    """The verdict of one table row on `obj` in `state` (its own state unless given)."""
-    state = state or obj.state
-    if rule.allows(state):
-        return ALLOWED
-    if rule.refusal:
-        return Verdict(rule.refusal)
-    model = type(obj)
-    return Verdict(f"{WHAT[model]} is {model.State(state).label.lower()}; it cannot be {rule.done} now.")
-
-
-def may(feedback_request: FeedbackRequest, action: Action) -> Verdict:
-    """May the request take this action in its current state?"""
-    return _by_rule(TRANSITIONS[action], feedback_request)
-
-
-def may_follow_up(follow_up: FollowUp, action: FollowUpAction) -> Verdict:
-    """May the follow-up question take this action in its current state?"""
-    return _by_rule(FOLLOW_UP_TRANSITIONS[action], follow_up)
-
+from ..models import FeedbackRequest, FeedbackResponse, FollowUp, Routing
+from .rules import (
+    ALLOWED,
+    Action,
+    FollowUpAction,
+    FollowUpState,
+    RequestState,
+    S,
+    Verdict,
+    may,
+    may_follow_up,
+)
 
 # --- The candidate's questions -------------------------------------------------------------
 
@@ -363,62 +230,3 @@ def manager_can_no_longer_answer(routing: Routing, now: datetime | None = None) 
         return f"the hiring manager can no longer answer (the request is {state.label.lower()})"
     state = FollowUpState(routing.follow_up.state)
     return f"the follow-up question no longer waits for the hiring manager (it is {state.label.lower()})"
-
-
-# --- The guarded move ----------------------------------------------------------------------
-
-
-def _guarded_move(obj: FeedbackRequest | FollowUp, rule: Rule, *, now: datetime, **fields) -> str:
-    """Move `obj` (a request or a follow-up) along one rule of its transition table.
-
-    Lock the row and read its true state (this copy may be stale: someone else may have acted
-    first), then update only from that state, so the Event says what really changed. Returns
-    the state it moved from; raises TransitionNotAllowed, naming the state the row is really in.
-    """
-    model = type(obj)
-    from_state = model.objects.select_for_update().filter(pk=obj.pk).values_list("state", flat=True).first()
-    updated = rule.allows(from_state) and model.objects.filter(pk=obj.pk, state=from_state).update(
-        state=rule.target, state_changed_at=now, **fields
-    )
-    if not updated:
-        _by_rule(rule, obj, from_state).enforce()
-        raise TransitionNotAllowed(f"{WHAT[model]} changed meanwhile; look at it again.")
-    obj.state = rule.target
-    obj.state_changed_at = now
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return from_state
-
-
-# What a move's Event says: who acted (`actor`, a signed-in user, or `actor_label`: the hiring
-# manager, the portal itself), its `message`, and whether the candidate sees it.
-SAID = ("actor", "actor_label", "message", "visible_to_candidate")
-
-
-def move(feedback_request: FeedbackRequest, action: Action, **said) -> Event:
-    """Take the action on the request, guarded by TRANSITIONS, and write its Event (`said`: SAID)."""
-    rule = TRANSITIONS[action]
-    now = timezone.now()
-    from_state = _guarded_move(feedback_request, rule, now=now)
-    return Event.objects.create(
-        feedback_request=feedback_request,
-        kind=rule.event,
-        from_state=from_state,
-        to_state=rule.target,
-        created_at=now,
-        **said,
-    )
-
-
-def move_follow_up(follow_up: FollowUp, action: FollowUpAction, **said_and_fields) -> Event:
-    """Take the action on the follow-up question, guarded by FOLLOW_UP_TRANSITIONS, and write its
-    Event on the request's timeline; the other keyword arguments are fields written in the same
-    update."""
-    said = {key: said_and_fields.pop(key) for key in SAID if key in said_and_fields}
-    rule = FOLLOW_UP_TRANSITIONS[action]
-    now = timezone.now()
-    _guarded_move(follow_up, rule, now=now, **said_and_fields)
-    # The follow-up's states are not the request's: from_state/to_state stay blank, the kind says it.
-    return Event.objects.create(
-        feedback_request_id=follow_up.feedback_request_id, kind=rule.event, created_at=now, **said
-    )

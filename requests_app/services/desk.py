@@ -1,0 +1,148 @@
+"""The recruiters' desk: who owns a request, hand-overs, and what search and sort read.
+
+Ownership: every request has an owning recruiter (the application's when asked). A recruiter
+may reassign a request; a hand-over moves all of a recruiter's open work to a colleague for
+good (a leaver), or lets the colleague cover it for dates (a holiday). Each reassignment is
+on the request's timeline.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from candidates.models import Application, Client
+from feedback_portal.models import User
+
+from ..models import Event, FeedbackRequest, Handover
+
+
+def describe(feedback_request: FeedbackRequest) -> None:
+    """Keep the request's search text and client name in step with its application and client."""
+    application = feedback_request.application
+    feedback_request.search_text = search_text(application)
+    feedback_request.client_sort = application.client.name.lower()
+    FeedbackRequest.objects.filter(pk=feedback_request.pk).update(
+        search_text=feedback_request.search_text, client_sort=feedback_request.client_sort
+    )
+
+
+def search_text(application: Application) -> str:
+    """What search matches: the candidate's name and e-mail, the role, job reference and client."""
+    parts = [
+        application.candidate_name,
+        application.candidate_email,
+        application.role_title,
+        application.job_reference,
+        application.client.name,
+    ]
+    return " ".join(p for p in parts if p).lower()
+
+
+def describe_application(application: Application) -> int:
+    """After an application changed: its requests' search text and client name follow."""
+    return FeedbackRequest.objects.filter(application=application).update(
+        search_text=search_text(application), client_sort=application.client.name.lower()
+    )
+
+
+def describe_client(client: Client) -> int:
+    """After a client was renamed: its requests follow, application by application."""
+    changed = 0
+    for application in client.applications.select_related("client"):
+        changed += describe_application(application)
+    return changed
+
+
+class NotARecruiter(ValueError):
+    """Only a recruiter (or an admin) can own requests."""
+
+
+def _check_recruiter(user: User) -> None:
+    if not user.is_recruiter or not user.is_active:
+        raise NotARecruiter(f"{user} is not an active recruiter.")
+
+
+@transaction.atomic
+def reassign(*, feedback_request: FeedbackRequest, to: User, actor: User, why: str = "") -> bool:
+    """Give the request to another recruiter; on its timeline. False when they own it already."""
+    _check_recruiter(to)
+    before = (
+        FeedbackRequest.objects.select_for_update()
+        .filter(pk=feedback_request.pk)
+        .values_list("owner_id", flat=True)
+        .first()
+    )
+    if before == to.pk:
+        return False
+    FeedbackRequest.objects.filter(pk=feedback_request.pk).update(owner=to)
+    feedback_request.owner = to
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.NOTE,
+        actor=actor,
+        message=f"Now looked after by {to}." + (f" {why}" if why else ""),
+    )
+    return True
+
+
+def open_work(recruiter: User) -> "Iterable[FeedbackRequest]":
+    """A recruiter's requests not yet over: open, or released with a follow-up question still open."""
+    return FeedbackRequest.objects.filter(owner=recruiter).filter(
+        Q(state__in=FeedbackRequest.OPEN_STATES) | Q(state=FeedbackRequest.State.RELEASED)
+    )
+
+
+@transaction.atomic
+def hand_over(
+    *, from_recruiter: User, to_recruiter: User, actor: User, starts_on: date, ends_on: date | None = None
+) -> Handover:
+    """Hand over a recruiter's open work: for good (`ends_on` None) or for dates (holiday cover).
+
+    For good, every open request is reassigned now, each noted on its timeline, and the clients
+    they owned go to the colleague too (new requests follow). For dates, the requests keep
+    their owner; the colleague covers them while the dates last, noted on each timeline.
+    """
+    _check_recruiter(to_recruiter)
+    if from_recruiter == to_recruiter:
+        raise ValueError("Hand work over to someone else.")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValueError("The cover must end on or after the day it starts.")
+    handover = Handover.objects.create(
+        from_recruiter=from_recruiter,
+        to_recruiter=to_recruiter,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    work = list(open_work(from_recruiter))
+    if ends_on is None:
+        for feedback_request in work:
+            reassign(
+                feedback_request=feedback_request,
+                to=to_recruiter,
+                actor=actor,
+                why=f"Handed over for good by {from_recruiter}.",
+            )
+        Client.objects.filter(owner=from_recruiter).update(owner=to_recruiter)
+    else:
+        when = f"from {starts_on:%-d %b} to {ends_on:%-d %b %Y}"
+        Event.objects.bulk_create(
+            Event(
+                feedback_request=feedback_request,
+                kind=Event.Kind.NOTE,
+                actor=actor,
+                message=f"{to_recruiter} covers for {from_recruiter} {when}.",
+            )
+            for feedback_request in work
+        )
+    return handover
+
+
+def covered_by(recruiter: User, *, today: date | None = None) -> list[int]:
+    """The recruiters whose work `recruiter` covers today (their own id first)."""
+    today = today or timezone.localdate()
+    covered = Handover.objects.covering_on(today).filter(to_recruiter=recruiter, ends_on__isnull=False)
+    return [recruiter.pk, *covered.values_list("from_recruiter_id", flat=True)]

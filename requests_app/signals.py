@@ -1,0 +1,20 @@
+"""What requests_app keeps in step with the applications and clients its requests name."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from candidates.models import Application, Client
+
+from .services import desk
+
+
+@receiver(post_save, sender=Application, dispatch_uid="requests_app.describe_application")
+def application_saved(sender, instance: Application, created: bool, **kwargs) -> None:
+    if not created:
+        desk.describe_application(instance)
+
+
+@receiver(post_save, sender=Client, dispatch_uid="requests_app.describe_client")
+def client_saved(sender, instance: Client, created: bool, update_fields=None, **kwargs) -> None:
+    if not created and (update_fields is None or "name" in update_fields):
+        desk.describe_client(instance)
