@@ -108,6 +108,12 @@ REQUEST_RECEIVED = EmailKind("request_received", Audience.CANDIDATE, _to_candida
 MANAGER_REQUEST = EmailKind("manager_request", Audience.HIRING_MANAGER, _to_manager, about=Routing)
 # To the hiring manager, a polite nudge with a fresh link to the same routing.
 MANAGER_REMINDER = EmailKind("manager_reminder", Audience.HIRING_MANAGER, _to_manager, about=Routing)
+# To the hiring manager, when the recruiter gives more time: a fresh link and the new date.
+MANAGER_LINK_EXTENDED = EmailKind(
+    "manager_link_extended", Audience.HIRING_MANAGER, _to_manager, about=Routing
+)
+# To the hiring manager, when the recruiter sends the link again (the date unchanged).
+MANAGER_LINK_RESENT = EmailKind("manager_link_resent", Audience.HIRING_MANAGER, _to_manager, about=Routing)
 # To the recruiter: the manager did not answer in time; re-route, extend or decline.
 ROUTING_EXPIRED = EmailKind("routing_expired", Audience.RECRUITER, _routing_expired, about=Routing)
 # To one recruiter, each business morning: what waits for them (`recipient` is the recruiter).

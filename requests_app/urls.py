@@ -22,6 +22,7 @@ urlpatterns = [
         name="confirm_application",
     ),
     path("dashboard/requests/<uuid:request_uuid>/extend/", recruiter.extend, name="extend"),
+    path("dashboard/requests/<uuid:request_uuid>/resend-link/", recruiter.resend_link, name="resend_link"),
     path("dashboard/requests/<uuid:request_uuid>/answer/", recruiter.record_answer, name="record_answer"),
     path("dashboard/requests/<uuid:request_uuid>/release/", release.release, name="release"),
     path("dashboard/requests/<uuid:request_uuid>/correct/", release.correct, name="correct"),

@@ -31,6 +31,7 @@ from .predicates import (
     may_record_answer,
     may_release,
     may_route,
+    may_send_link,
     may_withdraw,
 )
 from .rules import (
@@ -76,6 +77,7 @@ __all__ = [
     "may_record_answer",
     "may_release",
     "may_route",
+    "may_send_link",
     "may_withdraw",
     "move",
     "move_follow_up",

@@ -108,6 +108,16 @@ def may_extend(feedback_request: FeedbackRequest, routing: Routing | None) -> Ve
     return verdict
 
 
+def may_send_link(feedback_request: FeedbackRequest, routing: Routing | None) -> Verdict:
+    """May the recruiter send the hiring manager their link again, or a reminder now?
+
+    Only while the manager can answer: the request awaits them and the link works.
+    """
+    if routing is None or not manager_may_answer(routing):
+        return Verdict("The hiring manager has no open link to send: extend it or route the request instead.")
+    return ALLOWED
+
+
 def may_record_answer(feedback_request: FeedbackRequest) -> Verdict:
     """May the recruiter record feedback the manager gave on a call?"""
     return may(feedback_request, Action.RECRUITER_ANSWER)

@@ -16,7 +16,7 @@ from feedback_portal.models import User
 from .. import emails, lifecycle
 from ..emails import SENDER_LABEL
 from ..lifecycle import Action
-from ..models import Area, AreaAnswer, FeedbackRequest, FeedbackResponse, Routing
+from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
 from .shared import HIRING_MANAGER, lock, new_routing, send_routing, tell_recruiter
 
 
@@ -151,6 +151,54 @@ def extend_routing(*, feedback_request: FeedbackRequest, actor: User, days: int)
         feedback_request,
         Action.EXTEND,
         actor=actor,
-        message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}.",
+        message=f"The link now works until {timezone.localtime(routing.expires_at):%d %b %Y}. "
+        f"{routing.hiring_manager.name} was e-mailed a fresh link and the new date.",
     )
+    _email_link(routing, actor, emails.MANAGER_LINK_EXTENDED)
+    return routing
+
+
+def _email_link(routing: Routing, actor: User, kind) -> None:
+    """E-mail the manager a fresh link to the routing (minted when sent); replies reach the recruiter."""
+    mail.queue(kind, to=routing.hiring_manager.email, reply_to=actor.email, about=routing)
+
+
+def _live_routing(feedback_request: FeedbackRequest) -> Routing:
+    """The request's routing the manager can still answer, or TransitionNotAllowed in the page's words."""
+    routing = (
+        Routing.objects.select_related("hiring_manager", "feedback_request", "follow_up")
+        .filter(feedback_request=feedback_request, revoked_at__isnull=True, follow_up__isnull=True)
+        .first()
+    )
+    lifecycle.may_send_link(feedback_request, routing).enforce()
+    return routing
+
+
+@transaction.atomic
+def resend_link(*, feedback_request: FeedbackRequest, actor: User) -> Routing:
+    """Send the hiring manager their link again (a fresh one, the date unchanged): e.g. it was lost."""
+    lock(feedback_request)
+    routing = _live_routing(feedback_request)
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.NOTE,
+        actor=actor,
+        message=f"The link was sent to {routing.hiring_manager.name} again.",
+    )
+    _email_link(routing, actor, emails.MANAGER_LINK_RESENT)
+    return routing
+
+
+@transaction.atomic
+def remind_now(*, feedback_request: FeedbackRequest, actor: User) -> Routing:
+    """Remind the hiring manager now, outside the cadence, with a fresh link to the same routing."""
+    lock(feedback_request)
+    routing = _live_routing(feedback_request)
+    Event.objects.create(
+        feedback_request=feedback_request,
+        kind=Event.Kind.REMINDED,
+        actor=actor,
+        message=f"Reminder to {routing.hiring_manager.name}, sent by the recruiter.",
+    )
+    _email_link(routing, actor, emails.MANAGER_REMINDER)
     return routing

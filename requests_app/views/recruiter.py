@@ -127,6 +127,7 @@ def _dashboard_page(
             "events": feedback_request.events.select_related("actor"),
             "route_form": route_form,
             "can_release": response is not None and lifecycle.may_release(feedback_request, response),
+            "can_send_link": routing is not None and lifecycle.may_send_link(feedback_request, routing),
             "versions": list(response.versions.all())
             if response is not None and feedback_request.state in FeedbackRequest.ENDED_STATES
             else [],
@@ -234,8 +235,20 @@ def extend(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
             feedback_request=feedback_request, actor=request.user, days=form.cleaned_data["days"]
         ),
         lambda routing: (
-            f"Extended: the link now works until {timezone.localtime(routing.expires_at):%d %b %Y %H:%M}."
+            f"Extended: the link now works until {timezone.localtime(routing.expires_at):%d %b %Y %H:%M}. "
+            f"{routing.hiring_manager.name} has been e-mailed the new date."
         ),
+    )
+
+
+@require_POST
+def resend_link(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
+    feedback_request = request_for_recruiter(request, request_uuid)
+    return _act(
+        request,
+        feedback_request,
+        lambda: services.resend_link(feedback_request=feedback_request, actor=request.user),
+        lambda routing: f"Sent. {routing.hiring_manager.name} has the link again.",
     )
 
 
