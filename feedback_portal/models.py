@@ -47,6 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         RECRUITER = "recruiter", "Recruiter"
         ADMIN = "admin", "Agency admin"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     name = models.CharField("display name", max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CANDIDATE)
@@ -277,6 +278,24 @@ class PortalSettings(models.Model):
             self.is_business_day(local.date())
             and self.working_hours_start <= local.hour < self.working_hours_end
         )
+
+    def working_days_since(self, day: date, today: date) -> int:
+        """Business days after `day` up to and including `today`: asked on Friday, it is 1 on Monday."""
+        holidays = self.holiday_dates()
+        count = 0
+        while day < today:
+            day += timedelta(days=1)
+            if day.weekday() < 5 and day not in holidays:
+                count += 1
+        return count
+
+    def last_day_overdue(self, today: date, business_days: int) -> date:
+        """The latest day from which waiting is overdue by `today`: more than `business_days` business
+        days have passed since it (the same rule as the recruiters' digest)."""
+        day = today
+        while self.add_business_days(day, business_days) >= today:
+            day -= timedelta(days=1)
+        return day
 
     def add_business_days(self, day: date, count: int) -> date:
         """The business day `count` business days after `day` (weekends and holidays skipped)."""

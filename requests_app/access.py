@@ -10,8 +10,11 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import FeedbackRequest, FollowUp, Routing
+from feedback_portal.models import PortalSettings, User
+
+from .models import FeedbackRequest, FollowUp, Handover, Routing
 
 # The session key of the routings this browser opened a valid link for.
 GRANTS_KEY = "respond_grants"
@@ -26,14 +29,31 @@ def request_for_candidate(request: HttpRequest, request_uuid: UUID) -> FeedbackR
     )
 
 
-def request_for_recruiter(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
-    """Any request of the agency, for a recruiter; 404 for anyone else."""
+def desk_of(request: HttpRequest) -> list[int]:
+    """The recruiters whose work the signed-in recruiter looks after today: themselves and those
+    they cover (a hand-over for dates). Read once per request to the portal."""
+    if not hasattr(request, "_desk"):
+        request._desk = Handover.objects.desk_of(request.user.pk, timezone.localdate())
+    return request._desk
+
+
+def requests_for_recruiter(request: HttpRequest):
+    """The requests a recruiter may see: every one of the agency, or (where the agency chooses)
+    those of the clients they own or cover and those they look after; for anyone else, none."""
     if not request.user.is_recruiter:
         raise Http404
+    portal = PortalSettings.load()
+    sees_own = portal.recruiters_see == PortalSettings.Visibility.OWN_CLIENTS
+    desk = desk_of(request) if sees_own and request.user.role != User.Role.ADMIN else None
+    return FeedbackRequest.objects.visible_to(request.user, desk)
+
+
+def request_for_recruiter(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
+    """A request the recruiter may see; 404 for anyone else, and for another desk's request."""
     return get_object_or_404(
-        FeedbackRequest.objects.with_latest_response_kind().select_related(
-            "application__client", "application__recruiter", "candidate", "follow_up"
-        ),
+        requests_for_recruiter(request)
+        .with_latest_response_kind()
+        .select_related("application__client", "application__recruiter", "candidate", "follow_up", "owner"),
         uuid=request_uuid,
     )
 

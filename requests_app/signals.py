@@ -4,7 +4,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from candidates.models import Application, Client
+from feedback_portal.models import User
 
+from . import queue
 from .services import desk
 
 
@@ -16,5 +18,12 @@ def application_saved(sender, instance: Application, created: bool, **kwargs) ->
 
 @receiver(post_save, sender=Client, dispatch_uid="requests_app.describe_client")
 def client_saved(sender, instance: Client, created: bool, update_fields=None, **kwargs) -> None:
+    queue.forget_choices()
     if not created and (update_fields is None or "name" in update_fields):
         desk.describe_client(instance)
+
+
+@receiver(post_save, sender=User, dispatch_uid="requests_app.forget_recruiters")
+def user_saved(sender, instance: User, **kwargs) -> None:
+    if instance.is_recruiter:  # the queue's lists of recruiters are read again
+        queue.forget_choices()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analytics, candidate, manager, recruiter, release
+from .views import analytics, candidate, desk, manager, recruiter, release
 
 app_name = "requests_app"
 
@@ -12,7 +12,10 @@ urlpatterns = [
     path("requests/<uuid:request_uuid>/withdraw/", candidate.withdraw, name="withdraw"),
     path("requests/<uuid:request_uuid>/acknowledge/", candidate.acknowledge, name="acknowledge"),
     path("requests/<uuid:request_uuid>/follow-up/", candidate.ask_follow_up, name="ask_follow_up"),
-    path("dashboard/", recruiter.dashboard, name="dashboard"),
+    path("dashboard/", desk.dashboard, name="dashboard"),
+    path("dashboard/bulk/", desk.bulk, name="bulk"),
+    path("dashboard/bulk/<uuid:run_uuid>/", desk.bulk_result, name="bulk_result"),
+    path("dashboard/handover/", desk.handover, name="handover"),
     path("dashboard/analytics/", analytics.analytics, name="analytics"),
     path("dashboard/requests/<uuid:request_uuid>/", recruiter.dashboard_request, name="dashboard_request"),
     path("dashboard/requests/<uuid:request_uuid>/route/", recruiter.route, name="route"),
@@ -23,6 +26,7 @@ urlpatterns = [
     ),
     path("dashboard/requests/<uuid:request_uuid>/extend/", recruiter.extend, name="extend"),
     path("dashboard/requests/<uuid:request_uuid>/resend-link/", recruiter.resend_link, name="resend_link"),
+    path("dashboard/requests/<uuid:request_uuid>/reassign/", desk.reassign, name="reassign"),
     path("dashboard/requests/<uuid:request_uuid>/answer/", recruiter.record_answer, name="record_answer"),
     path("dashboard/requests/<uuid:request_uuid>/release/", release.release, name="release"),
     path("dashboard/requests/<uuid:request_uuid>/correct/", release.correct, name="correct"),

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from candidates.models import Application, Client, HiringManager
 from feedback_portal.models import User
+from requests_app import lifecycle
 from requests_app.models import FeedbackRequest, Routing
+from requests_app.services import desk
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -86,12 +88,21 @@ class FeedbackRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FeedbackRequest
+        skip_postgeneration_save = True  # the hook below writes through update(), nothing to save
 
     application = factory.SubFactory(ApplicationFactory)
     candidate = factory.LazyAttribute(lambda o: o.application.candidate)
+    owner = factory.LazyAttribute(lambda o: o.application.recruiter)
     areas = factory.LazyFunction(lambda: ["experience", "answers"])
     questions = "How could I have prepared better?"
     consent_to_forward = True
+
+    @factory.post_generation
+    def described(self, create, extracted, **kwargs):
+        """What the services keep on a request: the search text, and what waits for a recruiter."""
+        if create:
+            desk.describe(self)
+            lifecycle.note_needs(self)
 
 
 class RoutingFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,12 @@ class HandoverQuerySet(models.QuerySet):
         """Hand-overs in force on `day` (a date in the agency's time zone)."""
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
+    def desk_of(self, recruiter_id: int, day) -> list[int]:
+        """The recruiters whose work `recruiter_id` looks after on `day`: themselves first, then
+        those they cover for dates (a hand-over for good reassigned the work already). One query."""
+        covered = self.covering_on(day).filter(to_recruiter_id=recruiter_id, ends_on__isnull=False)
+        return [recruiter_id, *covered.values_list("from_recruiter_id", flat=True)]
+
 
 class Handover(models.Model):
     """One recruiter's open work looked after by a colleague: for a holiday (dates) or for good.

@@ -11,10 +11,11 @@ from django.utils import timezone
 from .analytics import AnalyticsQuerySet
 from .areas import Area, Rating
 from .follow_ups import FollowUp
+from .queue import QueueQuerySet
 from .responses import FeedbackResponse
 
 
-class FeedbackRequestQuerySet(AnalyticsQuerySet):
+class FeedbackRequestQuerySet(QueueQuerySet, AnalyticsQuerySet):
     """Every read a page or a sweep makes of feedback requests (analytics in AnalyticsQuerySet)."""
 
     def open(self) -> "FeedbackRequestQuerySet":

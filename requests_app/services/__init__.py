@@ -10,11 +10,13 @@ rows, sent after commit.
 - `routing`: the request's trip to a hiring manager and their answer.
 - `release`: the reviewed answer reaches the candidate, and corrections after.
 - `follow_ups`: the one follow-up question after release.
+- `desk`: owners, hand-overs and bulk actions; what search and sort read.
 
 Callers use the names below: `from requests_app import services; services.route_request(...)`.
 """
 
 from ..lifecycle import TransitionNotAllowed
+from .desk import hand_over, reassign, run_bulk
 from .follow_ups import (
     answer_follow_up,
     ask_follow_up,
@@ -59,12 +61,15 @@ __all__ = [
     "expire_routing",
     "extend_routing",
     "forward_follow_up",
+    "hand_over",
+    "reassign",
     "record_recruiter_answer",
     "release_response",
     "remind_now",
     "reply_to_follow_up",
     "resend_link",
     "route_request",
+    "run_bulk",
     "submit_manager_decline",
     "submit_manager_response",
     "submit_request",

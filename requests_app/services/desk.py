@@ -16,7 +16,10 @@ from django.utils import timezone
 from candidates.models import Application, Client
 from feedback_portal.models import User
 
-from ..models import Event, FeedbackRequest, Handover
+from ..lifecycle import TransitionNotAllowed
+from ..models import BulkRun, Event, FeedbackRequest, Handover
+from .requests import decline_request
+from .routing import extend_routing, remind_now
 
 
 def describe(feedback_request: FeedbackRequest) -> None:
@@ -143,6 +146,45 @@ def hand_over(
 
 def covered_by(recruiter: User, *, today: date | None = None) -> list[int]:
     """The recruiters whose work `recruiter` covers today (their own id first)."""
-    today = today or timezone.localdate()
-    covered = Handover.objects.covering_on(today).filter(to_recruiter=recruiter, ends_on__isnull=False)
-    return [recruiter.pk, *covered.values_list("from_recruiter_id", flat=True)]
+    return Handover.objects.desk_of(recruiter.pk, today or timezone.localdate())
+
+
+def _bulk_one(action: str, feedback_request: FeedbackRequest, actor: User, parameters: dict) -> str:
+    """Do the bulk action to one request through its own service; what was done, in a few words."""
+    if action == BulkRun.Action.REASSIGN:
+        to = User.objects.get(uuid=parameters["to"])
+        if not reassign(feedback_request=feedback_request, to=to, actor=actor):
+            raise TransitionNotAllowed(f"{to} looks after it already.")
+        return f"Now looked after by {to}."
+    if action == BulkRun.Action.REMIND:
+        routing = remind_now(feedback_request=feedback_request, actor=actor)
+        return f"{routing.hiring_manager.name} was sent a reminder with a fresh link."
+    if action == BulkRun.Action.EXTEND:
+        routing = extend_routing(feedback_request=feedback_request, actor=actor, days=parameters["days"])
+        until = timezone.localtime(routing.expires_at)
+        return f"The link works until {until:%-d %b %Y}; {routing.hiring_manager.name} was e-mailed."
+    if action == BulkRun.Action.DECLINE:
+        decline_request(feedback_request=feedback_request, actor=actor, message=parameters["message"])
+        return "Declined; the candidate was told kindly."
+    raise ValueError(f"Unknown bulk action {action!r}")
+
+
+def run_bulk(*, action: str, requests: list[FeedbackRequest], actor: User, parameters: dict) -> BulkRun:
+    """Do one action to each chosen request, each through the same guarded service as the single
+    action, in its own transaction; record what was done and what was refused, and why."""
+    results = []
+    for feedback_request in requests:
+        application = feedback_request.application
+        entry = {
+            "request": str(feedback_request.uuid),
+            "candidate": application.candidate_name,
+            "role": f"{application.role_title} at {application.client.name}",
+        }
+        try:
+            entry |= {"done": True, "message": _bulk_one(action, feedback_request, actor, parameters)}
+        except (TransitionNotAllowed, NotARecruiter) as refused:
+            entry |= {"done": False, "message": str(refused)}
+        results.append(entry)
+    return BulkRun.objects.create(
+        action=action, parameters=parameters, results=results, created_by=actor, finished_at=timezone.now()
+    )

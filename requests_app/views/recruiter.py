@@ -1,4 +1,4 @@
-"""The recruiter's pages: the dashboard and a request's page, with every action taken from it.
+"""The recruiter's request page, with every action taken from it. (The queue: views.desk.)
 
 Route, extend, confirm the application, list its interviewers, record a call's answer,
 decline, and the follow-up question (forward it to the hiring manager, or answer it). Release
@@ -19,13 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates import services as candidate_services
 from candidates.forms import InterviewersForm
 from candidates.models import Client
-from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 from feedback_portal.once import AlreadyDone, done_once
 
 from .. import identity, lifecycle, safety, services
 from ..access import follow_up_of, request_for_recruiter
-from ..filters import DashboardFilter
 from ..forms import (
     DeclineRequestForm,
     ExtendForm,
@@ -43,21 +41,6 @@ def _act(request, feedback_request, run, success) -> HttpResponse:
     """A recruiter's button on the request page: run the service, then back to the page."""
     return act(
         request, run, success, back_to="requests_app:dashboard_request", request_uuid=feedback_request.uuid
-    )
-
-
-@require_GET
-@recruiter_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    base = FeedbackRequest.objects.all()
-    filterset = DashboardFilter(request.GET or None, queryset=base.for_dashboard())
-    rows = list(filterset.qs[:200])
-    by_state = base.state_counts()
-    counts = [(state, label, by_state[state]) for state, label in FeedbackRequest.State.choices]
-    return render(
-        request,
-        "requests_app/dashboard.html",
-        {"filter": filterset, "rows": rows, "counts": counts},
     )
 
 
@@ -136,6 +119,7 @@ def _dashboard_page(
             and response.released_at
             and response.released_at + timedelta(days=lifecycle.CORRECTION_DAYS),
             "interviewers_form": interviewers_form or InterviewersForm(application=application),
+            "waiting_age": _waiting_age(feedback_request),
             "decline_form": decline_form,
             "extend_form": extend_form,
             "call_form": call_form,
@@ -143,6 +127,15 @@ def _dashboard_page(
         },
         status=status,
     )
+
+
+def _waiting_age(feedback_request: FeedbackRequest) -> int | None:
+    """Working days the request has waited for a recruiter, if it does."""
+    if not feedback_request.waiting_since:
+        return None
+    portal = PortalSettings.load()
+    since = timezone.localtime(feedback_request.waiting_since, portal.zone).date()
+    return portal.working_days_since(since, timezone.localdate())
 
 
 def _offer(allowed, form, make):

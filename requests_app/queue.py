@@ -1,0 +1,212 @@
+"""The recruiters' queue: what to do next, and finding any request.
+
+The default view is *Needs you*: every request waiting on a recruiter (FeedbackRequest.needs),
+longest waiting first, each with its age in working days against the agency's triage SLA.
+Other views by state, and everything ever asked. Search, filters and sort are in the address
+(QueueFilter, django-filter), so a view can be shared and the back button works. Pages are 50
+rows, read in index order with a cursor (keyset pagination): no silent cap, and a late page
+costs what the first does.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.utils import timezone
+
+from candidates.models import Client
+from feedback_portal.models import PortalSettings, User
+
+from .models import FeedbackRequest, FollowUp
+
+NEEDS_YOU = "needs"
+OPEN = "open"
+FOLLOW_UPS = "follow_ups"
+EVERYTHING = "all"
+MINE, UNASSIGNED = "mine", "none"
+PAGE_SIZE = 50
+
+VIEWS = [
+    (NEEDS_YOU, "Needs you"),
+    (OPEN, "All open requests"),
+    (FOLLOW_UPS, "Open follow-up questions"),
+    *FeedbackRequest.State.choices,
+    (EVERYTHING, "Everything ever asked"),
+]
+# Each sort: its label, and the order it reads in (the last field breaks ties, for the cursor).
+SORTS = {
+    "age": ("Waiting longest", ("waiting_since", "id")),
+    "oldest": ("Asked first", ("created_at", "id")),
+    "newest": ("Asked last", ("-created_at", "-id")),
+    "client": ("Client, A to Z", ("client_sort", "id")),
+}
+
+
+def _choices_key(kind: str) -> str:
+    return f"queue-choices:{kind}"
+
+
+def forget_choices() -> None:
+    """After a client or a recruiter changed: the filter's lists are read again."""
+    cache.delete_many([_choices_key("clients"), _choices_key("recruiters")])
+
+
+def client_choices() -> list[tuple[str, str]]:
+    """Every client, for the filter: read through the cache, so the queue keeps its query budget."""
+    found = cache.get(_choices_key("clients"))
+    if found is None:
+        found = [(str(u), n) for u, n in Client.objects.order_by("name").values_list("uuid", "name")]
+        cache.set(_choices_key("clients"), found, 3600)
+    return found
+
+
+def recruiter_choices() -> list[tuple[str, str]]:
+    """Every recruiter who can sign in, for the owner filter and reassigning (cached the same way)."""
+    found = cache.get(_choices_key("recruiters"))
+    if found is None:
+        people = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True)
+        found = [
+            (str(u), n or e)
+            for u, n, e in people.order_by("name", "email").values_list("uuid", "name", "email")
+        ]
+        cache.set(_choices_key("recruiters"), found, 3600)
+    return found
+
+
+def _local_midnight(day: date, zone) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+class QueueFilter(django_filters.FilterSet):
+    """The queue's view, search, filters and sort, from the address; a bad value is said and ignored."""
+
+    view = django_filters.ChoiceFilter(
+        label="Show", choices=VIEWS, empty_label=None, method="filter_view", widget=forms.Select
+    )
+    q = django_filters.CharFilter(label="Search", method="filter_search", max_length=100)
+    client = django_filters.ChoiceFilter(label="Client", empty_label="Every client", method="filter_client")
+    owner = django_filters.ChoiceFilter(label="Recruiter", empty_label="Everyone", method="filter_owner")
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    asked_from = django_filters.DateFilter(
+        label="Asked from", method="filter_asked_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    asked_to = django_filters.DateFilter(
+        label="Asked until", method="filter_asked_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        empty_label=None,
+        method="filter_nothing",
+        widget=forms.Select,
+    )
+
+    class Meta:
+        model = FeedbackRequest
+        fields = ["view", "q", "client", "owner", "overdue", "asked_from", "asked_to", "sort"]
+
+    def __init__(self, data=None, *args, me: User, desk: list[int], portal: PortalSettings, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("view", NEEDS_YOU)
+        data.setdefault("sort", "age" if data.get("view") == NEEDS_YOU else "oldest")
+        super().__init__(data, *args, **kwargs)
+        self.me, self.desk, self.portal = me, desk, portal
+        self.form.fields["client"].choices = [("", "Every client"), *client_choices()]
+        self.form.fields["owner"].choices = [
+            ("", "Everyone"),
+            (MINE, "Mine"),
+            (UNASSIGNED, "Unassigned"),
+            *recruiter_choices(),
+        ]
+
+    def filter_queryset(self, queryset):
+        # A field in error is left out (its message shows beside it); the rest still apply.
+        cleaned = self.form.cleaned_data if self.form.is_bound else {}
+        for name, value in cleaned.items():
+            if value not in (None, "", False):
+                queryset = self.filters[name].filter(queryset, value)
+        if "view" not in cleaned:
+            queryset = queryset.needs_you()
+        return queryset
+
+    @property
+    def chosen_view(self) -> str:
+        return (self.form.cleaned_data if self.form.is_valid() else {}).get("view") or NEEDS_YOU
+
+    @property
+    def chosen_sort(self) -> str:
+        cleaned = self.form.cleaned_data if self.form.is_bound and hasattr(self.form, "cleaned_data") else {}
+        sort = cleaned.get("sort") or "age"
+        # Only the "Needs you" requests have an age to sort by; elsewhere, waiting longest is asked first.
+        return "oldest" if sort == "age" and self.chosen_view != NEEDS_YOU else sort
+
+    def filter_view(self, queryset, name, value):
+        if value == NEEDS_YOU:
+            return queryset.needs_you()
+        if value == OPEN:
+            return queryset.open()
+        if value == FOLLOW_UPS:
+            return queryset.filter(follow_up__state__in=FollowUp.OPEN_STATES)
+        if value == EVERYTHING:
+            return queryset
+        return queryset.filter(state=value)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value) if value.strip() else queryset
+
+    def filter_client(self, queryset, name, value):
+        return queryset.filter(application__client__uuid=value)
+
+    def filter_owner(self, queryset, name, value):
+        if value == MINE:
+            return queryset.owned_by(self.desk)
+        if value == UNASSIGNED:
+            return queryset.unassigned()
+        return queryset.filter(owner__uuid=value)
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        last_day = self.portal.last_day_overdue(today, self.portal.triage_sla_business_days)
+        return queryset.waiting_before(_local_midnight(last_day, self.portal.zone) + timedelta(days=1))
+
+    def filter_asked_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_local_midnight(value, self.portal.zone))
+
+    def filter_asked_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_local_midnight(value, self.portal.zone) + timedelta(days=1))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the sort orders the page; it filters nothing
+
+
+@dataclass
+class Row:
+    """One request as the queue shows it."""
+
+    request: FeedbackRequest
+    age: int | None  # working days waiting on a recruiter
+    overdue: bool
+
+    @property
+    def age_label(self) -> str:
+        if self.age is None:
+            return ""
+        if self.age == 0:
+            return "today"
+        return f"{self.age} working day{'s' if self.age != 1 else ''}"
+
+
+def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
+    """Each request with its age in working days against the triage SLA (no query)."""
+    today = timezone.localdate()
+    shown = []
+    for fr in requests:
+        age = None
+        if fr.needs and fr.waiting_since:
+            age = portal.working_days_since(timezone.localtime(fr.waiting_since, portal.zone).date(), today)
+        shown.append(Row(fr, age, age is not None and age > portal.triage_sla_business_days))
+    return shown
