@@ -217,6 +217,14 @@ class FeedbackRequest(models.Model):
         return f"Feedback request {self.uuid}"
 
     @property
+    def recruiter(self):
+        """Who looks after it now: its owner, or its client's owner when it has none who can sign in
+        (a leaver whose work was not handed over). E-mails about it go to them."""
+        if self.owner is not None and self.owner.is_active:
+            return self.owner
+        return self.application.client.owner
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 

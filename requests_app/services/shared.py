@@ -55,14 +55,14 @@ def tell_candidate(feedback_request: FeedbackRequest, kind: EmailKind) -> None:
     mail.queue(
         kind,
         to=feedback_request.candidate.email,
-        reply_to=feedback_request.application.recruiter.email,
+        reply_to=feedback_request.recruiter.email,
         about=feedback_request,
     )
 
 
 def tell_recruiter(feedback_request: FeedbackRequest, kind: EmailKind) -> None:
-    """The owning recruiter hears of what waits for them."""
-    mail.queue(kind, to=feedback_request.application.recruiter.email, about=feedback_request)
+    """The recruiter looking after the request hears of what waits for them."""
+    mail.queue(kind, to=feedback_request.recruiter.email, about=feedback_request)
 
 
 def note_acknowledged_flags(

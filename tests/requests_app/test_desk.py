@@ -203,3 +203,14 @@ def test_desk_of_is_read_once_per_request(rf, recruiter, django_assert_num_queri
     request.user = recruiter
     with django_assert_num_queries(1):
         assert desk_of(request) == desk_of(request) == [recruiter.pk]
+
+
+def test_after_a_reassignment_the_new_recruiter_gets_the_requests_emails(
+    routing, answer, colleague, recruiter, django_capture_on_commit_callbacks
+):
+    services.reassign(feedback_request=routing.feedback_request, to=colleague, actor=recruiter)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(routing)
+    [told] = [m for m in mail.outbox if "answer" in m.subject.lower() or "review" in m.subject.lower()]
+    assert told.to == [colleague.email]
