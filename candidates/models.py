@@ -36,30 +36,67 @@ def _count_of(rows: models.QuerySet, per: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# The clients list's two sorts, each served by an index of Client.Meta (keyset pagination,
+# feedback_portal.paging): A to Z ignoring case, or newest first. The last key breaks ties.
+CLIENT_ORDERS = {"name": ("name_key", "pk"), "newest": ("-created_at", "-pk")}
+
+
 class ClientQuerySet(models.QuerySet):
     def named(self, name: str) -> "ClientQuerySet":
         """Clients called `name`, compared as client_name_unique_ci compares them (lower-cased)."""
         return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
 
     def with_counts(self) -> "ClientQuerySet":
-        """Each client with its owner, active hiring managers and open feedback requests, in one query."""
+        """Each client with its owner, active hiring managers and open feedback requests, in one query.
+
+        For one client's page: the open requests are counted in a subquery per row. A list
+        counts them for its page at once instead (for_recruiters, then count_open_requests).
+        """
         # requests_app builds on candidates, so its model is imported here, when the page asks.
         from requests_app.models import FeedbackRequest
 
-        return self.select_related("owner").annotate(
-            active_managers=_count_of(
-                HiringManager.objects.filter(client=OuterRef("pk"), is_active=True), "client"
-            ),
+        return self.for_recruiters().annotate(
             open_requests=_count_of(
                 FeedbackRequest.objects.open().filter(application__client=OuterRef("pk")),
                 "application__client",
             ),
         )
 
-    def for_recruiters(self, *, order: str = "name") -> "ClientQuerySet":
-        """The clients list: A to Z (ignoring case), or newest first."""
-        ordering = ["-created_at", "-pk"] if order == "newest" else [Lower("name"), "pk"]
-        return self.with_counts().order_by(*ordering)
+    def for_recruiters(self) -> "ClientQuerySet":
+        """The clients list's rows: owner, count of active managers, and the A-to-Z key (name_key).
+
+        Page it with an order of CLIENT_ORDERS; the counts of a page's open requests come after,
+        from count_open_requests, in one query for the page.
+        """
+        return self.select_related("owner").annotate(
+            name_key=Lower("name"),
+            active_managers=_count_of(
+                HiringManager.objects.filter(client=OuterRef("pk"), is_active=True), "client"
+            ),
+        )
+
+
+def count_open_requests(clients: "list[Client]") -> "list[Client]":
+    """Set `open_requests` on each of `clients` (a page of the list), in one grouped query.
+
+    Only open requests are read, through the partial index on them, joined to these clients'
+    applications (application_client_idx, read from the index alone): the ended history of a
+    client, however long, is not counted, and neither is any other client's.
+    """
+    from requests_app.models import FeedbackRequest
+
+    if not clients:
+        return clients
+    counts = dict(
+        FeedbackRequest.objects.open()
+        .filter(application__client__in=[c.pk for c in clients])
+        .order_by()
+        .values_list("application__client")
+        .annotate(n=Count("*"))
+    )
+    for client in clients:
+        client.open_requests = counts.get(client.pk, 0)
+    return clients
 
 
 class Client(models.Model):
@@ -88,6 +125,13 @@ class Client(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="client_name_unique_ci")]
+        indexes = [
+            # The clients list A to Z (CLIENT_ORDERS["name"]), a page at a time: the keyset
+            # lower(name), id read in index order, both ways.
+            models.Index(Lower("name"), "id", name="client_name_order_idx"),
+            # The clients list newest first (CLIENT_ORDERS["newest"]), read backwards.
+            models.Index(fields=["created_at", "id"], name="client_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -131,17 +175,26 @@ class HiringManagerQuerySet(models.QuerySet):
         return self.alias(lower_email=Lower("email")).filter(lower_email=Lower(Value(email)))
 
     def with_history(self) -> "HiringManagerQuerySet":
-        """Each manager with the requests routed to them, and those still waiting for their answer."""
-        from requests_app.models import FeedbackRequest
+        """Each manager with the requests routed to them, and those still waiting for their answer.
 
-        waiting = Q(
-            routings__revoked_at__isnull=True,
-            routings__follow_up__isnull=True,
-            routings__feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
+        Two small counts per manager (a client has a handful), each over that manager's own
+        routings through their index on the manager, the request joined by its primary key:
+        the state is counted, not filtered on, so no other manager's requests are read (a
+        filter on it would read every request awaiting any manager, through the state's index).
+        """
+        from requests_app.models import FeedbackRequest, Routing
+
+        theirs = Routing.objects.filter(hiring_manager=OuterRef("pk")).order_by().values("hiring_manager")
+        routed = theirs.annotate(n=Count("feedback_request", distinct=True)).values("n")
+        awaiting = Q(feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER)
+        waiting = (
+            theirs.filter(revoked_at__isnull=True, follow_up__isnull=True)
+            .annotate(n=Count("pk", filter=awaiting))
+            .values("n")
         )
         return self.annotate(
-            requests_routed=Count("routings__feedback_request", distinct=True),
-            requests_waiting=Count("routings", filter=waiting),
+            requests_routed=Coalesce(Subquery(routed, output_field=IntegerField()), Value(0)),
+            requests_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
         )
 
     def for_client_page(self) -> "HiringManagerQuerySet":
@@ -171,10 +224,20 @@ class HiringManager(models.Model):
         return f"{self.name} ({self.client})"
 
 
+# The applications list's order (keyset pagination, feedback_portal.paging): newest first; the
+# last key breaks ties. Served by application_created_idx, and application_pending_idx for the
+# "waiting for an outcome" view.
+APPLICATION_ORDER = ("-created_at", "-pk")
+
+
 class ApplicationQuerySet(models.QuerySet):
-    def for_recruiters(self) -> "ApplicationQuerySet":
-        """The agency's applications as the recruiters' list shows them, newest first."""
-        return self.select_related("client", "recruiter").order_by("-created_at")
+    def for_recruiters(self, *, pending_only: bool = False) -> "ApplicationQuerySet":
+        """The agency's applications as the recruiters' list shows them (page it in APPLICATION_ORDER).
+
+        `pending_only`: those still waiting for an outcome.
+        """
+        rows = self.select_related("client", "recruiter")
+        return rows.filter(outcome=Application.Outcome.PENDING) if pending_only else rows
 
     def for_candidate(self, user) -> "ApplicationQuerySet":
         """The candidate's own applications with what their page shows, newest first."""
@@ -253,6 +316,15 @@ class Application(models.Model):
         indexes = [
             # Linking a newly verified candidate to the applications that name them.
             models.Index(Lower("candidate_email"), name="application_email_idx"),
+            # The recruiters' applications list, newest first (APPLICATION_ORDER), a page at a time.
+            models.Index(fields=["created_at", "id"], name="application_created_idx"),
+            # Its "waiting for an outcome" view: only pending applications are in it.
+            models.Index(
+                fields=["created_at", "id"], condition=Q(outcome="pending"), name="application_pending_idx"
+            ),
+            # A client's open requests (count_open_requests, Client.with_counts): the client's
+            # applications' ids from the index alone, to join to the open requests' partial index.
+            models.Index(fields=["client", "id"], name="application_client_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from feedback_portal.access import candidate_required, recruiter_required
 from feedback_portal.models import PortalSettings
+from feedback_portal.paging import cursor_from, keyset_page
 
 from . import services
 from .access import application_for_recruiter, client_for_recruiter, hiring_manager_for_recruiter
 from .forms import ApplicationForm, ClientForm, DescribeApplicationForm, HiringManagerForm, OutcomeForm
-from .models import Application, Client
+from .models import APPLICATION_ORDER, CLIENT_ORDERS, Application, Client, count_open_requests
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,16 +62,41 @@ def new_application(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/new_application.html", {"form": form})
 
 
+# Rows a page of the applications and clients lists shows.
+PAGE_SIZE = 50
+
+
 @require_GET
 @recruiter_required
 def recruiter_applications(request: HttpRequest) -> HttpResponse:
-    """The agency's applications; the ones still waiting for an outcome first."""
-    show = request.GET.get("show", "pending")
-    apps = Application.objects.for_recruiters()
-    if show != "all":
-        show = "pending"
-        apps = apps.filter(outcome=Application.Outcome.PENDING)
-    return render(request, "candidates/recruiter_applications.html", {"rows": list(apps[:200]), "show": show})
+    """The agency's applications, newest first, 50 a page; the ones still waiting for an outcome first.
+
+    Queries, whatever the rows: the signed-in user, then the page of applications with their
+    client and recruiter (one keyset query through application_pending_idx or
+    application_created_idx).
+    """
+    show = "all" if request.GET.get("show") == "all" else "pending"
+    cursor, backwards = cursor_from(request.GET)
+    page = keyset_page(
+        Application.objects.for_recruiters(pending_only=show == "pending"),
+        order=APPLICATION_ORDER,
+        cursor=cursor,
+        backwards=backwards,
+        size=PAGE_SIZE,
+    )
+    keep = {"show": show if show != "pending" else None}
+    return render(
+        request,
+        "candidates/recruiter_applications.html",
+        {
+            "rows": page.rows,
+            "page": page,
+            "first_page": not cursor or bool(page.error),
+            "show": show,
+            "next_href": page.next_query(**keep),
+            "previous_href": page.previous_query(**keep),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,10 +122,34 @@ def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse
 @require_GET
 @recruiter_required
 def clients(request: HttpRequest) -> HttpResponse:
-    """The agency's clients, A to Z or newest first, with what routing them depends on."""
+    """The agency's clients, A to Z or newest first, 50 a page, with what routing them depends on.
+
+    Queries, whatever the rows: the signed-in user; the page of clients with owner and count
+    of active managers (one keyset query through client_name_order_idx or client_created_idx);
+    the open requests of those clients, counted in one grouped query.
+    """
     order = "newest" if request.GET.get("order") == "newest" else "name"
-    rows = list(Client.objects.for_recruiters(order=order))
-    return render(request, "candidates/clients.html", {"clients": rows, "order": order})
+    cursor, backwards = cursor_from(request.GET)
+    page = keyset_page(
+        Client.objects.for_recruiters(),
+        order=CLIENT_ORDERS[order],
+        cursor=cursor,
+        backwards=backwards,
+        size=PAGE_SIZE,
+    )
+    keep = {"order": order if order != "name" else None}
+    return render(
+        request,
+        "candidates/clients.html",
+        {
+            "clients": count_open_requests(page.rows),
+            "page": page,
+            "first_page": not cursor or bool(page.error),
+            "order": order,
+            "next_href": page.next_query(**keep),
+            "previous_href": page.previous_query(**keep),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

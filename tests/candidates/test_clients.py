@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -89,10 +90,11 @@ def test_the_applications_page_links_to_the_clients(recruiter_client):
     assert 'href="/dashboard/clients/"' in recruiter_client.get("/dashboard/applications/").content.decode()
 
 
-@pytest.mark.parametrize("how_many", [2, 20])
+@pytest.mark.parametrize("how_many", [1, 60])
 def test_the_list_keeps_its_query_budget_whatever_the_number_of_clients(
     portal_settings,
     recruiter_client,
+    recruiter,
     client_factory,
     hiring_manager_factory,
     feedback_request_factory,
@@ -100,16 +102,149 @@ def test_the_list_keeps_its_query_budget_whatever_the_number_of_clients(
     how_many,
 ):
     for _ in range(how_many):
-        company = client_factory()
+        company = client_factory(owner=recruiter)
         hiring_manager_factory(client=company)
         hiring_manager_factory(client=company, is_active=False)
         feedback_request_factory(application__client=company)
     # 1. the signed-in user (the session and portal settings come from the cache)
-    # 2. the clients, with owner, active managers and open requests counted in subqueries
-    with django_assert_num_queries(2):
+    # 2. a page of clients (51 at most: one more says there is a next page), with owner and
+    #    active managers counted in a subquery per row
+    # 3. the open requests of the page's clients, counted in one grouped query
+    with django_assert_num_queries(3):
         response = recruiter_client.get(LIST)
     assert response.status_code == 200
-    assert response.content.decode().count("<tr>") == how_many + 1  # the header's row too
+    assert response.content.decode().count("<tr>") == min(how_many, 50) + 1  # the header's row too
+
+
+# Pages of the list
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<a href="/dashboard/clients/[0-9a-f-]{36}/">([^<]+)</a>', html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    """The address of the page's rel="next" or rel="prev" link, as a browser would follow it."""
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', html)
+    return LIST + unescape(found.group(1)) if found else None
+
+
+def _walk(recruiter_client, address: str) -> tuple[list[list[str]], list[str]]:
+    """Every page from `address` on, following rel="next"; and the last page's HTML."""
+    pages = []
+    while address:
+        html = recruiter_client.get(address).content.decode()
+        pages.append(_names(html))
+        address = _link(html, "next")
+    return pages, html
+
+
+def test_clients_come_50_a_page_a_to_z_ignoring_capitals_with_next_and_previous_links(
+    recruiter_client, recruiter, client_factory
+):
+    # Names whose order depends on ignoring capitals, across the page boundary.
+    names = [f"{'ab'[i % 2].upper() if i % 3 else 'ab'[i % 2]}client {i:03d}" for i in range(120)]
+    for name in names:
+        client_factory(name=name, owner=recruiter)
+    expected = sorted(names, key=str.lower)
+
+    pages, last = _walk(recruiter_client, LIST)
+
+    assert [len(p) for p in pages] == [50, 50, 20]
+    assert [n for p in pages for n in p] == expected
+    assert _link(last, "next") is None
+    first = recruiter_client.get(LIST).content.decode()
+    assert _link(first, "prev") is None
+    # Back from the last page: the page before it, as it was.
+    second = recruiter_client.get(_link(last, "prev")).content.decode()
+    assert _names(second) == expected[50:100]
+    assert _names(recruiter_client.get(_link(second, "prev")).content.decode()) == expected[:50]
+
+
+def test_newest_first_pages_keep_their_order_in_the_links_and_split_ties(
+    recruiter_client, recruiter, client_factory
+):
+    same_moment = timezone.now() - timedelta(days=1)
+    for i in range(55):  # all added at the same moment: the tie is broken by the id
+        client_factory(name=f"Tied {i:02d}", owner=recruiter, created_at=same_moment)
+    client_factory(name="Newest Ltd", owner=recruiter)
+
+    first = recruiter_client.get(LIST, {"order": "newest"}).content.decode()
+    following = _link(first, "next")
+    second = recruiter_client.get(following).content.decode()
+
+    assert "order=newest" in following
+    assert _names(first)[0] == "Newest Ltd"
+    assert _names(first)[1:] == [f"Tied {i:02d}" for i in range(54, 5, -1)]
+    assert _names(second) == [f"Tied {i:02d}" for i in range(5, -1, -1)]
+    assert "order=newest" in _link(second, "prev")
+    assert '<strong aria-current="page">Newest first</strong>' in second
+
+
+def test_open_requests_are_counted_for_the_clients_of_each_page(
+    recruiter_client, recruiter, client_factory, feedback_request_factory
+):
+    for i in range(52):
+        client_factory(name=f"Client {i:02d}", owner=recruiter)
+    late = Client.objects.get(name="Client 51")  # on the second page
+    for state in (FeedbackRequest.State.SUBMITTED, FeedbackRequest.State.EXPIRED):
+        feedback_request_factory(application__client=late, state=state)
+    feedback_request_factory(application__client=late, state=FeedbackRequest.State.CLOSED)
+
+    first = recruiter_client.get(LIST).content.decode()
+    second = recruiter_client.get(_link(first, "next")).content.decode()
+
+    assert _row(second, "Client 51")[-1] == "2"
+    assert _row(second, "Client 50")[-1] == "0"
+    assert _row(first, "Client 00")[-1] == "0"
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "a\x00b", "eyJ0ZXN0IjoxfQ", "W10", "WzEsMl0", "!!!", "x" * 5000, ""],
+)
+def test_a_damaged_page_link_shows_the_first_page_with_a_message(
+    recruiter_client, recruiter, client_factory, cursor
+):
+    for i in range(3):
+        client_factory(name=f"Client {i}", owner=recruiter)
+
+    for name in ("after", "before"):
+        response = recruiter_client.get(LIST, {name: cursor})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert _names(html) == ["Client 0", "Client 1", "Client 2"]
+        assert ("That page link is damaged or out of date" in html) == bool(cursor)
+
+
+def test_a_link_of_the_other_order_is_refused_not_misread(recruiter_client, recruiter, client_factory):
+    for i in range(51):
+        client_factory(name=f"Client {i:02d}", owner=recruiter)
+    by_name = _link(recruiter_client.get(LIST).content.decode(), "next")
+
+    html = recruiter_client.get(by_name + "&order=newest").content.decode()
+
+    assert "That page link is damaged or out of date" in html
+    assert len(_names(html)) == 50
+
+
+def test_a_page_emptied_meanwhile_offers_the_first_page(recruiter_client, recruiter, client_factory):
+    for i in range(51):
+        client_factory(name=f"Client {i:02d}", owner=recruiter)
+    following = _link(recruiter_client.get(LIST).content.decode(), "next")
+    Client.objects.filter(name="Client 50").delete()
+
+    html = recruiter_client.get(following).content.decode()
+
+    assert "No more clients this way." in html
+    assert 'href="?order=name">Back to the first page</a>' in html
+    assert "No clients yet" not in html
+
+
+def test_the_list_stays_small(recruiter_client, recruiter, client_factory):
+    for i in range(120):
+        client_factory(name=f"Client {i:03d}", owner=recruiter)
+    assert len(recruiter_client.get(LIST).content) < 40_000
 
 
 # Adding a client

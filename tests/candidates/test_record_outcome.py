@@ -1,11 +1,14 @@
 """Recruiters record how an application ended, and may invite the candidate to ask why."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.utils import timezone
 
 from candidates.models import Application
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +26,97 @@ def test_the_list_shows_applications_waiting_for_an_outcome_first(recruiter_clie
     assert "Dee Decided" in everything
 
 
+LIST = "/dashboard/applications/"
+
+
+def _applications(
+    how_many: int, *, outcome: str = Application.Outcome.PENDING, at=None, **fields
+) -> list[Application]:
+    """`how_many` applications of one client, each a minute older than the last (all at `at` if given)."""
+    company = ClientFactory()
+    now = at or timezone.now()
+    return Application.objects.bulk_create(
+        Application(
+            client=company,
+            recruiter=company.owner,
+            candidate_name=f"Candidate {i:03d}",
+            candidate_email=f"c{i}@example.test",
+            role_title="Data Analyst",
+            outcome=outcome,
+            created_at=now - timedelta(minutes=i) if at is None else now,
+            **fields,
+        )
+        for i in range(how_many)
+    )
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r"<td>(Candidate \d+)<br>", html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', html)
+    return LIST + unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("how_many", [1, 60])
+@pytest.mark.parametrize("show", ["pending", "all"])
 def test_the_list_keeps_its_query_budget(
-    portal_settings, recruiter_client, application_factory, django_assert_num_queries
+    portal_settings, recruiter_client, django_assert_num_queries, how_many, show
 ):
-    for _ in range(6):
-        application_factory(outcome=Application.Outcome.PENDING)
-    # the user; the applications with client and recruiter (the session is read from the cache)
+    _applications(how_many)
+    # 1. the signed-in user (the session is read from the cache)
+    # 2. a page of applications (51 at most: one more says there is a next page), with client
+    #    and recruiter
     with django_assert_num_queries(2):
-        assert recruiter_client.get("/dashboard/applications/").status_code == 200
+        response = recruiter_client.get(LIST, {"show": show})
+    assert response.status_code == 200
+    assert len(_names(response.content.decode())) == min(how_many, 50)
+
+
+def test_every_application_is_reachable_50_a_page_newest_first(recruiter_client):
+    made = _applications(130)
+    _applications(3, outcome=Application.Outcome.HIRED)  # not waiting for an outcome
+
+    address, pages = LIST, []
+    while address:
+        html = recruiter_client.get(address).content.decode()
+        pages.append(_names(html))
+        address = _link(html, "next")
+
+    assert [len(p) for p in pages] == [50, 50, 30]
+    assert [n for p in pages for n in p] == [a.candidate_name for a in made]  # newest first, none left out
+    back = recruiter_client.get(_link(html, "prev")).content.decode()
+    assert _names(back) == pages[1]
+
+
+def test_the_view_is_kept_in_the_page_links_and_ties_are_split(recruiter_client):
+    _applications(70, outcome=Application.Outcome.HIRED, at=timezone.now())  # all at the same moment
+
+    first = recruiter_client.get(LIST, {"show": "all"}).content.decode()
+    following = _link(first, "next")
+    second = recruiter_client.get(following).content.decode()
+
+    assert "show=all" in following
+    assert "show=all" in _link(second, "prev")
+    assert len(set(_names(first)) | set(_names(second))) == 70
+    assert '<strong aria-current="page">All applications</strong>' in second
+    # The pending view has none of them, and no page links.
+    pending = recruiter_client.get(LIST).content.decode()
+    assert "No applications here." in pending
+    assert 'rel="next"' not in pending
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "a\x00b", "W10", "%%%", "x" * 5000])
+def test_a_damaged_page_link_shows_the_first_page_with_a_message(recruiter_client, cursor):
+    _applications(2)
+
+    for name in ("after", "before"):
+        response = recruiter_client.get(LIST, {name: cursor, "show": "all"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "That page link is damaged or out of date" in html
+        assert _names(html) == ["Candidate 000", "Candidate 001"]
 
 
 def test_recording_a_rejection_invites_the_candidate(
