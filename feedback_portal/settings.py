@@ -306,4 +306,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.anonymise_due_requests",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The analytics roll-up: this month and last every 15 minutes; the last 13 months nightly,
+    # so late changes to older requests are counted (requests_app/analytics.py).
+    "rollup-analytics": {
+        "task": "requests_app.tasks.rollup_analytics",
+        "schedule": 900.0,
+        "kwargs": {"months": 2},
+    },
+    "rollup-analytics-nightly": {
+        "task": "requests_app.tasks.rollup_analytics",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"months": 13},
+    },
 }

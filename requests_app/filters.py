@@ -1,11 +1,13 @@
 """The dashboard's filters, and the analytics page's period and client."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date
 from uuid import UUID
 
 import django_filters
 from django import forms
+
+from feedback_portal.dates import add_months
 
 from .models import FeedbackRequest, FollowUp
 
@@ -53,11 +55,12 @@ class DashboardFilter(django_filters.FilterSet):
 
 @dataclass(frozen=True)
 class AnalyticsChoice:
-    """What the analytics page shows: requests asked since `since` (None: all time), of one client or all."""
+    """What the analytics page shows: requests asked from the first day of `first_month` (None:
+    all time) to today, of one client or all."""
 
     period: str
     period_label: str
-    since: datetime | None
+    first_month: date | None
     client_id: int | None
     client_name: str
 
@@ -65,16 +68,21 @@ class AnalyticsChoice:
 class AnalyticsFilterForm(forms.Form):
     """The analytics page's period and client.
 
+    Periods are whole calendar months, the current one included, because the page reads the
+    monthly roll-up (AnalyticsMonth): "Last 3 months" on 2 March is 1 January to today.
+
     A value that is not on the list (a typo in the address, a deleted client, a NUL byte) is
     never used in a query: that field says what was wrong and falls back to its default, and
     the page shows what it fell back to.
     """
 
     PERIODS = {
-        "90d": ("Last 90 days", timedelta(days=90)),
-        "12m": ("Last 12 months", timedelta(days=365)),
+        "3m": ("Last 3 months", 3),
+        "12m": ("Last 12 months", 12),
         "all": ("All time", None),
     }
+    # Addresses saved before periods were whole months still open the nearest period.
+    FORMER_PERIODS = {"90d": "3m"}
     DEFAULT_PERIOD = "12m"
 
     period = forms.ChoiceField(
@@ -92,6 +100,9 @@ class AnalyticsFilterForm(forms.Form):
 
     def __init__(self, data=None, *, clients: list[tuple[int, UUID, str]]):
         """`clients`: (id, uuid, name) of every client, read once; the address names a client by uuid."""
+        if data is not None and data.get("period") in self.FORMER_PERIODS:
+            data = data.copy()  # a request's GET is immutable
+            data["period"] = self.FORMER_PERIODS[data["period"]]
         super().__init__(data)
         self.fields["client"].choices = [
             ("", "All clients"),
@@ -99,10 +110,11 @@ class AnalyticsFilterForm(forms.Form):
         ]
         self._clients = {str(uuid): (pk, name) for pk, uuid, name in clients}
 
-    def chosen(self, *, now: datetime) -> AnalyticsChoice:
+    def chosen(self, *, this_month: date) -> AnalyticsChoice:
         """The period and client to show: the valid values given, the defaults for the rest.
 
-        Call it before rendering the form: it sets the fields to the values used.
+        `this_month` is the current month's first day in the agency's time zone. Call it before
+        rendering the form: it sets the fields to the values used.
         """
         cleaned = {}
         if self.is_bound:
@@ -113,12 +125,12 @@ class AnalyticsFilterForm(forms.Form):
         if self.is_bound:
             # The form shows what the page shows: a field in error keeps its message beside its default.
             self.data = {"period": period, "client": client}
-        label, length = self.PERIODS[period]
+        label, months = self.PERIODS[period]
         client_id, client_name = self._clients.get(client, (None, ""))
         return AnalyticsChoice(
             period=period,
             period_label=label,
-            since=None if length is None else now - length,
+            first_month=None if months is None else add_months(this_month, 1 - months),
             client_id=client_id,
             client_name=client_name,
         )

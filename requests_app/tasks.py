@@ -51,3 +51,16 @@ def anonymise_due_requests() -> int:
     from . import retention
 
     return retention.anonymise_due_requests(now=timezone.now())
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def rollup_analytics(months: int = 2) -> int:
+    """Recount the analytics roll-up of the latest `months` months, the current one included.
+
+    Beat runs it every 15 minutes for 2 months and nightly for 13 (requests_app/analytics.py
+    says why); each month is committed on its own, so a run stopped by the soft limit keeps
+    the months it finished.
+    """
+    from . import analytics
+
+    return analytics.rollup_recent(now=timezone.now(), months=months)

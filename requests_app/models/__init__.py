@@ -6,13 +6,14 @@
 - `responses`: the answers, area by area.
 - `follow_ups`: the one follow-up question after release.
 - `timeline`: the append-only Event log.
-- `analytics`: the analytics page's read methods (FeedbackRequestQuerySet inherits them).
+- `analytics`: the monthly roll-up the analytics page reads (`AnalyticsMonth`), and the grouped
+  reads of a month's requests that fill it (FeedbackRequestQuerySet inherits them).
 - `desk`: the recruiters' desk: hand-overs (holiday cover, leavers) and bulk actions.
 
 The request's life (which action may move which state) is not here: see requests_app.lifecycle.
 """
 
-from .analytics import Median
+from .analytics import AnalyticsMonth, Median
 from .areas import AREA_PROMPTS, Area, NextStep, Rating
 from .desk import BulkRun, Handover
 from .follow_ups import FollowUp
@@ -23,6 +24,7 @@ from .timeline import Event
 
 __all__ = [
     "AREA_PROMPTS",
+    "AnalyticsMonth",
     "Area",
     "AreaAnswer",
     "BulkRun",

@@ -1,8 +1,10 @@
 """The recruiters' analytics: what happens to requests, what candidates ask about, how managers
 rate them against how candidates rate themselves, and how each client answers.
 
-Every figure is read by a named query on the requests asked in the chosen period
-(FeedbackRequestQuerySet, "analytics page"); this module only arranges them for the page.
+Every figure is read from the monthly roll-up (AnalyticsMonth, kept by beat's
+`rollup_analytics`, see requests_app/analytics.py), summed in the database over the months of
+the chosen period: a constant number of queries whose work grows with months x clients,
+never with requests. This module only arranges the sums for the page.
 """
 
 from dataclasses import dataclass
@@ -15,9 +17,12 @@ from django.views.decorators.http import require_GET
 
 from candidates.models import Client
 from feedback_portal.access import recruiter_required
+from feedback_portal.models import PortalSettings
 
+from ..analytics import NIGHTLY_MONTHS, month_of
 from ..filters import AnalyticsFilterForm
-from ..models import Area, FeedbackRequest, Median, Rating
+from ..models import AnalyticsMonth, Area, FeedbackRequest, Median, Rating
+from ..models.analytics import ANSWER_FIELDS, COUNT_FIELDS, RELEASE_FIELDS, USEFULNESS, area_field
 
 FUNNEL = [
     ("asked", "Asked for feedback"),
@@ -27,12 +32,7 @@ FUNNEL = [
     ("declined", "Declined"),
     ("withdrawn", "Withdrawn by the candidate"),
 ]
-COUNTS = [key for key, _ in FUNNEL] + [
-    f"useful_{value}" for value, _ in FeedbackRequest.usefulness.field.choices
-]
-# The candidate's own view is "higher" than the manager's when they said strength or met the
-# bar and the manager said room to improve; "lower" the other way round.
-GOOD = {Rating.STRENGTH, Rating.MET}
+USEFULNESS_LABELS = dict(FeedbackRequest.usefulness.field.choices)
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,17 @@ class Share:
 def analytics(request: HttpRequest) -> HttpResponse:
     clients = list(Client.objects.order_by(Lower("name"), "pk").values_list("pk", "uuid", "name"))
     form = AnalyticsFilterForm(request.GET or None, clients=clients)
-    chosen = form.chosen(now=timezone.now())
-    requests = FeedbackRequest.objects.for_analytics(since=chosen.since, client_id=chosen.client_id)
+    chosen = form.chosen(this_month=month_of(timezone.now()))
+    months = AnalyticsMonth.objects.for_period(first_month=chosen.first_month, client_id=chosen.client_id)
 
-    by_client = requests.outcomes_by_client()
-    totals = {key: sum(row[key] for row in by_client) for key in COUNTS}
+    by_client = months.by_client()
+    totals = {key: sum(row[key] for row in by_client) for key in (*COUNT_FIELDS, *ANSWER_FIELDS)}
     asked = totals["asked"]
-    to_answer = requests.median_time_to_answer_by_client() if asked else {}
-    usefulness = _usefulness_rows(totals)
+    others = months.area_and_release_totals() if asked else {}
+    rated = sum(totals[f"useful_{value}"] for value in USEFULNESS)
+    usefulness = [(USEFULNESS_LABELS[value], Share(totals[f"useful_{value}"], rated)) for value in USEFULNESS]
+    counted_at = max((row["counted_at"] for row in by_client), default=None)
+    zone = PortalSettings.load().zone
     return render(
         request,
         "requests_app/analytics.html",
@@ -73,11 +76,11 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "asked": asked,
             "funnel": [(label, Share(totals[key], asked)) for key, label in FUNNEL],
             "answer_rate": Share(totals["answered"], asked),
-            "to_release": requests.median_time_to_release() if asked else Median(None, 0),
-            "to_answer": to_answer.get(None, Median(None, 0)),
-            "areas": _area_rows(requests, asked) if asked else [],
+            "to_release": Median.of_histogram([others.get(name, 0) for name in RELEASE_FIELDS]),
+            "to_answer": Median.of_histogram([totals[name] for name in ANSWER_FIELDS]),
+            "areas": _area_rows(others, asked) if asked else [],
             "usefulness": usefulness,
-            "rated": sum(share.count for _, share in usefulness),
+            "rated": rated,
             "released": totals["released"],
             "clients": [
                 {
@@ -87,46 +90,30 @@ def analytics(request: HttpRequest) -> HttpResponse:
                     "answered": Share(row["answered"], row["asked"]),
                     "declined": row["declined"],
                     "manager_declined": row["manager_declined"],
-                    "to_answer": to_answer.get(row["client_id"], Median(None, 0)),
+                    "to_answer": Median.of_histogram([row[name] for name in ANSWER_FIELDS]),
                 }
                 for row in by_client
             ],
             "ratings": Rating.choices,
+            "zone": zone,
+            "counted_at": timezone.localtime(counted_at, zone) if counted_at else None,
+            "nightly_months": NIGHTLY_MONTHS,
         },
     )
 
 
-def _area_rows(requests, asked: int) -> list[dict]:
+def _area_rows(totals: dict[str, int], asked: int) -> list[dict]:
     """One row per area, in code order: how often asked about, the managers' ratings, the gaps."""
-    asks = requests.area_asks()
-    ratings = {area: dict.fromkeys(Rating.values, 0) for area in Area.values}
-    higher = dict.fromkeys(Area.values, 0)
-    lower = dict.fromkeys(Area.values, 0)
-    for row in requests.area_ratings():
-        area, rating, own, n = row["area"], row["rating"], row["own"], row["n"]
-        if area not in ratings or rating not in Rating.values:
-            continue  # a value no longer in code: nothing to show it under
-        ratings[area][rating] += n
-        if own in GOOD and rating == Rating.IMPROVE:
-            higher[area] += n
-        elif own == Rating.IMPROVE and rating in GOOD:
-            lower[area] += n
     rows = []
     for area in Area:
-        rated = sum(ratings[area].values())
+        ratings = [totals[area_field(area, rating)] for rating in Rating.values]
         rows.append(
             {
                 "label": area.label,
-                "asked": Share(asks[area], asked),
-                "ratings": [Share(ratings[area][rating], rated) for rating in Rating.values],
-                "higher": higher[area],
-                "lower": lower[area],
+                "asked": Share(totals[area_field(area, "asked")], asked),
+                "ratings": [Share(count, sum(ratings)) for count in ratings],
+                "higher": totals[area_field(area, "higher")],
+                "lower": totals[area_field(area, "lower")],
             }
         )
     return rows
-
-
-def _usefulness_rows(totals: dict[str, int]) -> list[tuple[str, Share]]:
-    choices = FeedbackRequest.usefulness.field.choices
-    rated = sum(totals[f"useful_{value}"] for value, _ in choices)
-    return [(label, Share(totals[f"useful_{value}"], rated)) for value, label in choices]
