@@ -6,16 +6,17 @@ two workers at once, or after a lost broker message never sends a reminder or a 
 twice; the e-mails themselves are rows the mail pipeline sends at least once.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
-from .digest import digest_for
+from .digest import owners_with_work
 from .emails import MANAGER_REMINDER, RECRUITER_DIGEST, SENDER_LABEL
-from .models import Event, FeedbackRequest, RecruiterDigest, Reminder, Routing
+from .models import Event, FeedbackRequest, Handover, RecruiterDigest, Reminder, Routing
 
 
 def due_step(routing: Routing, days: list[int], now: datetime) -> int:
@@ -40,7 +41,12 @@ def send_due_reminders(*, now: datetime) -> int:
             # Younger than the first step: nothing can be due yet, so not read at all.
             routed_at__lte=now - timedelta(days=days[0]),
         )
-        .select_related("hiring_manager", "feedback_request__application__recruiter")
+        # What _remind reads, in this one query: the manager, and who looks after the request.
+        .select_related(
+            "hiring_manager",
+            "feedback_request__owner",
+            "feedback_request__application__client__owner",
+        )
     )
     sent = 0
     for routing in routings:
@@ -70,30 +76,42 @@ def _remind(routing: Routing, step: int, *, now: datetime) -> bool:
     mail.queue(
         MANAGER_REMINDER,
         to=routing.hiring_manager.email,
-        reply_to=feedback_request.application.recruiter.email,
+        reply_to=feedback_request.recruiter.email,
         about=routing,
     )
     return True
 
 
 def send_recruiter_digests(*, now: datetime) -> int:
-    """Once per business day, from the start of working hours: one e-mail per recruiter with work."""
+    """Once per business day, from the start of working hours: one e-mail per recruiter with work.
+
+    Costs what is due, not the history: one query finds who owns something due (digest.py),
+    one finds them and whoever covers them today, active and without today's digest yet; then
+    one claim and one e-mail each. The e-mail reads its digest as of sending.
+    """
     portal = PortalSettings.load()
     local = now.astimezone(portal.zone)
-    if not portal.is_business_day(local.date()) or local.hour < portal.working_hours_start:
+    today = local.date()
+    if not portal.is_business_day(today) or local.hour < portal.working_hours_start:
         return 0
-    sent = 0
+    owners = owners_with_work(portal, today)
+    if not owners:
+        return 0
+    covering = Handover.objects.covering_on(today).filter(from_recruiter__in=owners, ends_on__isnull=False)
     # Beat runs this all day: recruiters who already had today's digest are not looked at again.
-    recruiters = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN], is_active=True).exclude(
-        digests__day=local.date()
+    recipients = (
+        User.objects.filter(
+            Q(pk__in=owners) | Q(pk__in=covering.values("to_recruiter")),
+            role__in=[User.Role.RECRUITER, User.Role.ADMIN],
+            is_active=True,
+        )
+        .exclude(digests__day=today)
+        .order_by("pk")
     )
-    for recruiter in recruiters.order_by("pk"):
-        if digest_for(recruiter, now=now, portal=portal) and _queue_digest(recruiter, local.date(), now=now):
-            sent += 1
-    return sent
+    return sum(_queue_digest(recruiter, today, now=now) for recruiter in recipients)
 
 
-def _queue_digest(recruiter: User, day, *, now: datetime) -> bool:
+def _queue_digest(recruiter: User, day: date, *, now: datetime) -> bool:
     try:
         with transaction.atomic():
             # The claim: the unique (recruiter, day) row; a second sweep fails to insert it.

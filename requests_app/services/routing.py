@@ -106,7 +106,11 @@ def submit_manager_decline(*, routing: Routing, reason: str) -> FeedbackResponse
 
 @transaction.atomic
 def expire_routing(*, routing: Routing, now: datetime | None = None) -> bool:
-    """A routing's links passed their expiry without an answer: the request waits for the recruiter."""
+    """A routing's links passed their expiry without an answer: the request waits for the recruiter.
+
+    Reads the routing's manager, request, and who looks after it from `routing`: the sweep
+    selects them with it (expire_due_routings), so expiring one costs no extra reads.
+    """
     feedback_request = lock(routing.feedback_request)
     # The sweep read `routing` earlier: since then it may have been extended or re-routed.
     still_due = Routing.objects.filter(
@@ -120,18 +124,26 @@ def expire_routing(*, routing: Routing, now: datetime | None = None) -> bool:
         actor_label=SENDER_LABEL,
         message=f"{routing.hiring_manager.name} did not answer before the link expired.",
     )
-    # Then the recruiter is told, to re-route, extend or decline.
-    mail.queue(emails.ROUTING_EXPIRED, to=feedback_request.application.recruiter.email, about=routing)
+    # Then the recruiter looking after it is told, to re-route, extend or decline.
+    mail.queue(emails.ROUTING_EXPIRED, to=feedback_request.recruiter.email, about=routing)
     return True
 
 
 def expire_due_routings(*, now: datetime) -> int:
-    """Expire every awaiting request whose live routing ran out; each in its own transaction."""
+    """Expire every awaiting request whose live routing ran out; each in its own transaction.
+
+    One query finds them, with everything expiring each one reads (the manager's name, the
+    request, who looks after it): the sweep's reads follow the routings due, nothing more.
+    """
     due = Routing.objects.filter(
         revoked_at__isnull=True,
         expires_at__lte=now,
         feedback_request__state=FeedbackRequest.State.AWAITING_MANAGER,
-    ).select_related("feedback_request", "hiring_manager")
+    ).select_related(
+        "hiring_manager",
+        "feedback_request__owner",
+        "feedback_request__application__client__owner",
+    )
     return sum(expire_routing(routing=routing, now=now) for routing in due)
 
 

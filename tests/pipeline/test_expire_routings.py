@@ -3,6 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from requests_app import services
@@ -117,3 +120,39 @@ def test_a_routing_replaced_after_the_sweep_read_it_does_not_expire_the_new_one(
     feedback_request.refresh_from_db()
     assert feedback_request.state == FeedbackRequest.State.AWAITING_MANAGER
     assert Routing.objects.live().get() == rerouted
+
+
+def test_the_recruiter_looking_after_the_request_now_is_told(
+    routing, recruiter_factory, time_machine, django_capture_on_commit_callbacks
+):
+    feedback_request = routing.feedback_request
+    colleague = recruiter_factory(name="Cam Colleague")
+    services.reassign(feedback_request=feedback_request, to=colleague, actor=colleague)
+    time_machine.move_to(routing.expires_at, tick=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_due_routings(now=timezone.now()) == 1
+
+    [told] = [m for m in mail.outbox if m.subject.startswith("No answer in time")]
+    assert told.to == [colleague.email]
+
+
+def test_the_sweep_reads_each_routing_once_with_what_expiring_it_needs(
+    routing, routing_factory, time_machine
+):
+    others = [routing_factory(expires_at=routing.expires_at) for _ in range(2)]
+    due = [routing, *others]
+    time_machine.move_to(routing.expires_at, tick=False)
+
+    with CaptureQueriesContext(connection) as run:
+        assert services.expire_due_routings(now=timezone.now()) == len(due)
+
+    # The manager, the request's application, client and recruiter come with the sweep's one
+    # query (its first), never read again a routing at a time.
+    read_later = " ".join(q["sql"] for q in run.captured_queries[1:])
+    for table in ("candidates_hiringmanager", "candidates_application", "candidates_client"):
+        assert f'FROM "{table}"' not in read_later
+    assert 'FROM "feedback_portal_user"' not in read_later
+    for r in due:
+        r.feedback_request.refresh_from_db()
+        assert r.feedback_request.state == FeedbackRequest.State.EXPIRED

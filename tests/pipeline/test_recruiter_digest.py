@@ -1,12 +1,17 @@
-"""The recruiter's daily digest: untriaged past the SLA, answers to release, expired links."""
+"""The recruiter's daily digest: untriaged past the SLA, answers to release, expired links, follow-ups;
+to the request's owner and whoever covers for them, at the cost of what is due."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from candidates.models import Application
 from feedback_portal.models import PortalSettings
-from requests_app import reminders
+from requests_app import lifecycle, reminders, services
+from requests_app.digest import digest_for
 from requests_app.models import FeedbackRequest, FollowUp, RecruiterDigest
 
 pytestmark = pytest.mark.django_db
@@ -152,11 +157,106 @@ def test_the_digest_finds_its_follow_ups_in_one_query(recruiter, ask, django_ass
         )
     portal = PortalSettings.load()
 
-    # 1. the recruiter's requests waiting for triage, release or a new link
-    # 2. their open follow-up questions, with request, application and client
-    with django_assert_num_queries(2):
-        digest = reminders.digest_for(recruiter, now=at(3), portal=portal)
-    assert [f.feedback_request.application.candidate_name for f in digest.follow_ups] == [
+    # 1. whose work the recruiter covers today
+    # 2. the requests of theirs waiting past the SLA, for release or a new link
+    # 3. their open follow-up questions, with request, application and client
+    with django_assert_num_queries(3):
+        found = digest_for(recruiter, now=at(3), portal=portal)
+    assert [f.feedback_request.application.candidate_name for f in found.follow_ups] == [
         "Fay Asked",
         "Gus Asked",
     ]
+
+
+# Who gets it: the request's owner, and a colleague covering for them.
+
+
+def test_a_reassigned_request_is_in_its_new_owners_digest(
+    recruiter, recruiter_factory, ask, django_capture_on_commit_callbacks
+):
+    colleague = recruiter_factory(name="Cam Colleague")
+    moved = ask("Cy Answered", created_at=at(4), state=FeedbackRequest.State.ANSWERED)
+    services.reassign(feedback_request=moved, to=colleague, actor=recruiter)
+
+    assert run(at(5), django_capture_on_commit_callbacks) == 1
+
+    [digest] = mail.outbox
+    assert digest.to == [colleague.email]
+    assert "Cy Answered" in digest.body
+    assert "Good morning Cam Colleague" in digest.body
+    assert not RecruiterDigest.objects.filter(recruiter=recruiter).exists()
+
+
+def test_a_colleague_covering_for_dates_gets_the_absent_recruiters_work_too(
+    recruiter, recruiter_factory, ask, django_capture_on_commit_callbacks, time_machine
+):
+    cover = recruiter_factory(name="Cora Cover")
+    ask("Cy Answered", created_at=at(2), state=FeedbackRequest.State.ANSWERED)
+    services.hand_over(
+        from_recruiter=recruiter, to_recruiter=cover, actor=recruiter, starts_on=date(2026, 11, 3),
+        ends_on=date(2026, 11, 6),
+    )  # fmt: skip
+
+    time_machine.move_to(at(5), tick=False)  # the e-mail reads its digest as of sending
+    assert run(at(5), django_capture_on_commit_callbacks) == 2  # Thursday: within the cover
+
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert "Cy Answered" in by_recipient[cover.email].body
+    assert "Good morning Cora Cover" in by_recipient[cover.email].body
+    assert "Cy Answered" in by_recipient[recruiter.email].body  # still theirs: they own it
+
+    mail.outbox.clear()
+    time_machine.move_to(at(9), tick=False)
+    assert run(at(9), django_capture_on_commit_callbacks) == 1  # Monday: the cover has ended
+    assert [m.to for m in mail.outbox] == [[recruiter.email]]
+
+
+def test_a_recruiter_covering_with_nothing_of_their_own_is_still_told(
+    recruiter, recruiter_factory, ask, django_capture_on_commit_callbacks, time_machine
+):
+    cover = recruiter_factory()
+    ask("Di Expired", created_at=at(2), state=FeedbackRequest.State.EXPIRED)
+    recruiter.is_active = False  # away, and not signing in meanwhile
+    recruiter.save()
+    services.hand_over(
+        from_recruiter=recruiter, to_recruiter=cover, actor=cover, starts_on=date(2026, 11, 2),
+        ends_on=date(2026, 11, 20),
+    )  # fmt: skip
+    time_machine.move_to(at(5), tick=False)
+
+    assert run(at(5), django_capture_on_commit_callbacks) == 1
+
+    [digest] = mail.outbox
+    assert digest.to == [cover.email]
+    assert "0 to triage, 0 to release, 1 expired" in digest.subject
+
+
+def test_an_unconfirmed_application_waits_as_untriaged(recruiter, ask, django_capture_on_commit_callbacks):
+    fr = ask("Una Unconfirmed", created_at=at(2, 10))
+    Application.objects.filter(pk=fr.application_id).update(is_confirmed=False)
+    lifecycle.note_needs(FeedbackRequest.objects.get(pk=fr.pk))
+
+    assert run(at(5), django_capture_on_commit_callbacks) == 1
+    assert "1 to triage" in mail.outbox[0].subject
+
+
+# What it costs: the work that is due, never the history.
+
+
+def test_the_sweep_reads_the_same_whatever_the_history_and_the_number_due(recruiter, ask):
+    def sweep_queries(now) -> int:
+        with CaptureQueriesContext(connection) as read, transaction.atomic():
+            assert reminders.send_recruiter_digests(now=now) == 1
+            transaction.set_rollback(True)  # the same work again next time
+        return len(read.captured_queries)
+
+    ask("Cy Answered", created_at=at(2), state=FeedbackRequest.State.ANSWERED)
+    sweep_queries(at(5))  # the settings and the kinds of e-mail, read once and kept
+    one_due = sweep_queries(at(5))
+    for n in range(20):
+        ask(f"Old {n}", created_at=at(1, month=3), state=FeedbackRequest.State.CLOSED)
+        ask(f"Due {n}", created_at=at(2), state=FeedbackRequest.State.EXPIRED)
+
+    # 1. who owns something due (requests and follow-ups, one query); 2. them and whoever covers
+    # them, active and without today's digest; then the claim and the e-mail row per recipient.
+    assert sweep_queries(at(5)) == one_due
