@@ -56,7 +56,7 @@ AREA_FIGURES = ("asked", *Rating.values, "higher", "lower")
 
 
 def band_of(took: timedelta) -> int:
-    """The index of the duration band `took` falls in (a negative duration counts as none)."""
+    """The index of the duration band `took` falls in (a negative one, clocks out of step, in the first)."""
     return bisect_right(_EDGES, took.total_seconds() / 86400)
 
 
