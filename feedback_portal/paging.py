@@ -117,9 +117,8 @@ def keyset_page(
         try:
             values = decode_cursor(cursor, order=order, fields=[key.field for key in keys])
         except CursorError:
-            error, backwards = DAMAGED, False
-    if values is None:
-        backwards = False
+            error = DAMAGED
+    backwards = backwards and values is not None  # without a cursor: the first page
     rows = queryset.order_by(*_ordering(keys, backwards))
     if values is not None:
         rows = rows.filter(_beyond(keys, values, backwards))
@@ -132,7 +131,8 @@ def keyset_page(
         next_cursor = _cursor_of(rows[-1], keys, order) if rows else None
     else:
         next_cursor = _cursor_of(rows[-1], keys, order) if more else None
-        # Past the first page there is one before, unless every row before it went meanwhile.
+        # A page reached by a cursor has one before it (an empty one, emptied meanwhile, links
+        # nowhere: the page offers the first page instead).
         previous_cursor = _cursor_of(rows[0], keys, order) if values is not None and rows else None
     return KeysetPage(rows, next_cursor, previous_cursor, error, size)
 
@@ -168,13 +168,12 @@ def _key(queryset: models.QuerySet, name: str) -> _Key:
 def _ordering(keys: Sequence[_Key], backwards: bool) -> list:
     """ORDER BY: as given going forward, every key reversed going backwards (NULLs last forward)."""
     ordering = []
+    nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
     for name, descending, key_field, _ in keys:
         desc = descending != backwards
         if key_field.null:
             expression = models.F(name)
-            ordering.append(
-                expression.desc(nulls_first=backwards) if desc else expression.asc(nulls_last=not backwards)
-            )
+            ordering.append(expression.desc(**nulls) if desc else expression.asc(**nulls))
         else:
             ordering.append(f"-{name}" if desc else name)
     return ordering

@@ -103,14 +103,18 @@ def test_ascending_by_an_annotation_with_mixed_directions(db):
     assert [len(p) for p in pages] == [3, 3, 2]
 
 
-def test_a_nullable_key_sorts_nulls_last_forward_and_walks_back(db):
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_nullable_key_sorts_nulls_last_forward_and_walks_back(db, descending):
     never = [User(email=f"never{i}@x.test", password="!") for i in range(4)]
     signed_in = [
         User(email=f"in{i}@x.test", password="!", last_login=START + timedelta(hours=i % 3)) for i in range(5)
     ]
     User.objects.bulk_create(signed_in + never)
-    order = ("last_login", "pk")
-    times = sorted(User.objects.exclude(last_login=None), key=lambda u: (u.last_login, u.pk))
+    order = ("-last_login", "pk") if descending else ("last_login", "pk")
+    times = sorted(
+        User.objects.exclude(last_login=None),
+        key=lambda u: (-u.last_login.timestamp() if descending else u.last_login.timestamp(), u.pk),
+    )
     expected = [u.pk for u in times] + [u.pk for u in User.objects.filter(last_login=None).order_by("pk")]
 
     forward = walk(User.objects.all(), order, size=2)
