@@ -9,7 +9,6 @@ twice; the e-mails themselves are rows the mail pipeline sends at least once.
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
@@ -86,8 +85,8 @@ def send_recruiter_digests(*, now: datetime) -> int:
     """Once per business day, from the start of working hours: one e-mail per recruiter with work.
 
     Costs what is due, not the history: one query finds who owns something due (digest.py),
-    one finds them and whoever covers them today, active and without today's digest yet; then
-    one claim and one e-mail each. The e-mail reads its digest as of sending.
+    one who covers them today, one those of them who are active and without today's digest
+    yet; then one claim and one e-mail each. The e-mail reads its digest as of sending.
     """
     portal = PortalSettings.load()
     local = now.astimezone(portal.zone)
@@ -98,10 +97,11 @@ def send_recruiter_digests(*, now: datetime) -> int:
     if not owners:
         return 0
     covering = Handover.objects.covering_on(today).filter(from_recruiter__in=owners, ends_on__isnull=False)
-    # Beat runs this all day: recruiters who already had today's digest are not looked at again.
+    # By primary key (no scan of every user by role); beat runs this all day: recruiters who
+    # already had today's digest are not looked at again.
     recipients = (
         User.objects.filter(
-            Q(pk__in=owners) | Q(pk__in=covering.values("to_recruiter")),
+            pk__in=owners | set(covering.values_list("to_recruiter", flat=True)),
             role__in=[User.Role.RECRUITER, User.Role.ADMIN],
             is_active=True,
         )
