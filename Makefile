@@ -12,7 +12,7 @@ TEST_ENV := SECRET_KEY=tests-only-not-a-secret DJANGO_SETTINGS_MODULE=feedback_p
 # Test processes side by side (pytest-xdist): one per core; each has its own database.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast install lint format clean
+.PHONY: run test test-fast install lint format clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ test-fast: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not slow"
+
+# The recruiters' pages through HTTP (gunicorn, wrk) at 10,000 and 100,000 requests, and beat's
+# sweeps, against budgets; writes benchmarks/results.json. Needs PostgreSQL and Redis as on a
+# developer's machine (BENCH_DATABASE_URL, REDIS_URL); installs wrk (Debian) when it is missing.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python benchmarks/http_bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,736 @@
+"""`make bench`: the recruiters' pages measured through HTTP, as a user meets them, against budgets.
+
+For 10,000 and then 100,000 feedback requests (the same live workload, ten times the
+history) it:
+
+1. seeds a PostgreSQL database of its own (benchmarks/bench_data.py; created if missing,
+   migrated, emptied and filled), then runs `manage.py rollup_analytics --all` if the
+   portal has that command;
+2. serves the portal with gunicorn (2 sync workers, DEBUG off, production settings but plain
+   HTTP) on a free port, with Redis database numbers and a cache prefix of its own;
+3. signs in through the sign-in form as a recruiter and as an agency admin;
+4. loads each page with wrk from a second process, in interleaved rounds (every page once,
+   then every page again…), and keeps the median requests per second of each page;
+5. times each of beat's sweeps in-process on the same ~1,000 due rows (benchmarks/sweeps.py);
+
+then prints a table, checks the budgets (each a ratio within one run, so they hold on any
+machine) and writes benchmarks/results.json. `--explain` adds, at the largest size, the
+EXPLAIN ANALYZE of every query the pages and sweeps run, by index (var/bench/explain.md);
+`--profile` a cProfile summary of each page short of a budget (var/bench/profile.txt).
+
+Needs PostgreSQL and Redis as `make test` uses them, and wrk (Debian package `wrk`).
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_http_bench,
+its name must contain "bench"), REDIS_URL (default redis://127.0.0.1:6379),
+BENCH_REDIS_BROKER_DB / BENCH_REDIS_CACHE_DB (default 14 / 15: they must hold nothing but
+this benchmark's keys). About ten minutes on two cores.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+import bench_data  # noqa: E402  (beside this file)
+import sweeps  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_http_bench"
+PASSWORD = "bench-only-password-2026"
+RECRUITER_EMAIL = "recruiter0@agency.test"  # made by bench_data.fill, owns requests
+ADMIN_EMAIL = "bench-admin@agency.test"
+# The live workload, the same at every size: about a thousand requests wait for a recruiter
+# (new, answered or expired) and the rest of the open ones for a hiring manager.
+OPEN_REQUESTS = 1600
+KEY_PREFIX = "bench-http"
+VAR_DIR = BASE_DIR / "var" / "bench"
+RESULTS = BASE_DIR / "benchmarks" / "results.json"
+PAGES_DEEP = 50
+
+# The pages, in the order of each round. `who`: whose session loads it. `kind`: the ceiling
+# (the cheapest signed-in request: every middleware, the session and the user, then a
+# redirect, no template), a static file for scale, the recruiters' pages, and the admin's
+# changelist as the fixed reference.
+PAGES = [
+    ("ceiling", "signed-in redirect (ceiling)", "recruiter", "ceiling"),
+    ("static", "static file (whitenoise)", "recruiter", "info"),
+    ("queue", "queue, default view", "recruiter", "recruiter"),
+    ("search", "queue, search", "recruiter", "recruiter"),
+    ("filtered", "queue, ?state=answered", "recruiter", "recruiter"),
+    ("deep", f"queue, {PAGES_DEEP} pages deep", "recruiter", "recruiter"),
+    ("request", "one request's page", "recruiter", "recruiter"),
+    ("analytics", "analytics", "recruiter", "recruiter"),
+    ("clients", "clients", "recruiter", "recruiter"),
+    ("applications", "applications", "recruiter", "recruiter"),
+    ("admin", "admin changelist (reference)", "admin", "reference"),
+]
+LABELS = {key: label for key, label, _, _ in PAGES}
+
+
+def log(*args) -> None:
+    print(*args, flush=True)
+
+
+# --- The environment ------------------------------------------------------------------------
+
+
+def bench_env() -> dict[str, str]:
+    """Production settings except HTTPS, for this process and gunicorn alike."""
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["DATABASE_URL"] = url
+    bench_data.bench_database_url()  # refuses a database whose name lacks "bench"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "feedback_portal.settings",
+        "SECRET_KEY": secrets.token_urlsafe(40),  # throwaway: sessions die with the run
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
+        "REDIS_BROKER_DB": os.environ.get("BENCH_REDIS_BROKER_DB", "14"),
+        "REDIS_CACHE_DB": os.environ.get("BENCH_REDIS_CACHE_DB", "15"),
+        "CACHE_KEY_PREFIX": KEY_PREFIX,
+        "CELERY_QUEUE": KEY_PREFIX,
+        "VAR_DIR": str(VAR_DIR),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.pop("DEBUG", None)
+    os.environ.update(env)
+    return {**os.environ, **env}
+
+
+def redis_db(env: dict, which: str):
+    import redis
+
+    parts = urllib.parse.urlsplit(env["REDIS_URL"])
+    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{env[which]}", "", ""))
+    return redis.Redis.from_url(url, socket_connect_timeout=3)
+
+
+def ours(key: bytes) -> bool:
+    return KEY_PREFIX.encode() in key
+
+
+def check_redis(env: dict) -> None:
+    """Our two Redis databases must hold nothing but this benchmark's keys: we never touch others'."""
+    for which in ("REDIS_BROKER_DB", "REDIS_CACHE_DB"):
+        db = redis_db(env, which)
+        db.ping()
+        others = [k for k in db.scan_iter(count=500) if not ours(k)]
+        if others:
+            sys.exit(
+                f"Redis database {env[which]} holds keys that are not the benchmark's ({others[0]!r}…): "
+                f"choose free ones with BENCH_{which}."
+            )
+
+
+def forget_redis(env: dict) -> None:
+    """Delete this benchmark's keys (cached sessions and settings, queued e-mail tasks)."""
+    for which in ("REDIS_BROKER_DB", "REDIS_CACHE_DB"):
+        db = redis_db(env, which)
+        keys = [k for k in db.scan_iter(count=1000) if ours(k)]
+        for start in range(0, len(keys), 1000):
+            db.delete(*keys[start : start + 1000])
+
+
+def working_moment() -> datetime:
+    """10:30 in the agency's time zone on the latest weekday before now.
+
+    The sweeps run with this `now`: reminders and digests go out only in working hours.
+    """
+    from feedback_portal.models import PortalSettings
+
+    portal = PortalSettings.load()
+    local = datetime.now(portal.zone)
+    day = local.date() - timedelta(days=1)
+    while not portal.is_business_day(day):
+        day -= timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 10, 30, tzinfo=portal.zone)
+
+
+def machine(env: dict) -> dict:
+    import django
+    from django.db import connection
+
+    def first(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return ""
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg = cur.fetchone()[0]
+        cur.execute("SHOW shared_buffers")
+        shared_buffers = cur.fetchone()[0]
+    mem_kb = first("/proc/meminfo", "MemTotal").split()[0] if first("/proc/meminfo", "MemTotal") else "0"
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()  # noqa: S607
+    return {
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem_kb) / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": pg,
+        "postgresql_shared_buffers": shared_buffers,
+        "redis": redis_db(env, "REDIS_CACHE_DB").info("server")["redis_version"],
+        "wrk": (wrk or [""])[0].split(" Copyright")[0],
+    }
+
+
+# --- Seeding --------------------------------------------------------------------------------
+
+
+def seed(size: int, now: datetime) -> dict:
+    """Fill the database; the recruiter and the admin sign in with PASSWORD. Returns what was made."""
+    from allauth.account.models import EmailAddress
+    from django.core.management import call_command, get_commands
+    from django.db import connection
+
+    from feedback_portal.models import User
+
+    start = time.perf_counter()
+    recruiter = bench_data.fill(size, now=now, open_requests=OPEN_REQUESTS)
+    admin = User.objects.create(
+        email=ADMIN_EMAIL, name="Bench Admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True
+    )
+    for user in (recruiter, admin):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE django_session")
+    took = time.perf_counter() - start
+    notes = []
+    if "rollup_analytics" in get_commands():
+        started = time.perf_counter()
+        call_command("rollup_analytics", "--all")
+        notes.append(f"rollup_analytics --all took {time.perf_counter() - started:.1f} s")
+    else:
+        notes.append("manage.py rollup_analytics does not exist yet: analytics measured without a roll-up")
+    return {"seconds": round(took, 1), "notes": notes, **counts()}
+
+
+def counts() -> dict:
+    from django.db.models import Count
+
+    from candidates.models import Application, Client
+    from feedback_portal.models import OutboundEmail, User
+    from requests_app.models import Event, FeedbackRequest
+
+    by_state = dict(FeedbackRequest.objects.order_by().values_list("state").annotate(n=Count("*")))
+    return {
+        "requests": FeedbackRequest.objects.count(),
+        "by_state": by_state,
+        "waiting_for_a_recruiter": FeedbackRequest.objects.exclude(needs="").count(),
+        "applications": Application.objects.count(),
+        "clients": Client.objects.count(),
+        "recruiters": User.objects.filter(role=User.Role.RECRUITER).count(),
+        "candidates": User.objects.filter(role=User.Role.CANDIDATE).count(),
+        "events": Event.objects.count(),
+        "emails": OutboundEmail.objects.count(),
+    }
+
+
+# --- Serving and signing in ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 sync workers, as a process of its own; stopped by `stop`."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.log = VAR_DIR / "gunicorn.log"
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        command = [gunicorn, "feedback_portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
+        # A slow page at 100,000 requests is measured, not killed half-way.
+        command += ["--timeout", "120", "--error-logfile", str(self.log)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn stopped at start; see {self.log}")
+            try:
+                if fetch(plain_opener(), self.base + "/accounts/login/")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        sys.exit(f"gunicorn did not answer within a minute; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+def plain_opener(jar: CookieJar | None = None):
+    return urllib.request.build_opener(
+        NoRedirect, urllib.request.HTTPCookieProcessor(CookieJar() if jar is None else jar)
+    )
+
+
+def fetch(opener, url: str, data: dict | None = None) -> tuple[int, dict, str]:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with opener.open(url, data=body, timeout=120) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+
+
+class Visitor:
+    """A signed-in browser: signs in through the form, then carries its session cookie."""
+
+    def __init__(self, base: str, email: str):
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = plain_opener(self.jar)
+        status, _, html = fetch(self.opener, base + "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if status != 200 or not token:
+            sys.exit(f"The sign-in page did not offer a form ({status}).")
+        status, headers, _ = fetch(
+            self.opener,
+            base + "/accounts/login/",
+            {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        )
+        if status != 302 or "sessionid" not in self.cookie:
+            sys.exit(f"Signing in as {email} failed ({status}, {headers.get('Location')}).")
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def get(self, path: str) -> tuple[int, dict, str]:
+        return fetch(self.opener, urllib.parse.urljoin(self.base, path))
+
+
+class NextLink(HTMLParser):
+    """The href of the first <a rel="next">."""
+
+    def __init__(self):
+        super().__init__()
+        self.href = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and self.href is None and "next" in (attrs.get("rel") or "").split():
+            self.href = attrs.get("href")
+
+
+def next_link(html: str) -> str | None:
+    parser = NextLink()
+    parser.feed(html)
+    return parser.href
+
+
+def has_field(html: str, name: str) -> bool:
+    return re.search(rf'<(input|select)\b[^>]*\bname="{re.escape(name)}"', html) is not None
+
+
+# --- What to load -------------------------------------------------------------------------
+
+
+def discover(recruiter: Visitor, admin: Visitor) -> tuple[dict[str, str], dict[str, str]]:
+    """Each page's address, checked as the user sees it; and why a page could not be measured."""
+    from requests_app.models import FeedbackRequest
+
+    urls, missing = {}, {}
+    status, headers, _ = recruiter.get("/")
+    if status == 302 and headers.get("Location", "").endswith("/dashboard/"):
+        urls["ceiling"] = "/"
+    else:
+        missing["ceiling"] = f"/ answered {status} {headers.get('Location', '')}, not a redirect to the queue"
+    urls["static"] = "/static/css/portal.css"
+    status, _, queue = recruiter.get("/dashboard/")
+    if status != 200:
+        sys.exit(f"The queue answered {status}: nothing to measure.")
+    urls["queue"] = "/dashboard/"
+
+    term = bench_data.searched_surname()[:5].lower()
+    if has_field(queue, "q"):
+        urls["search"] = "/dashboard/?" + urllib.parse.urlencode({"q": term})
+    else:
+        missing["search"] = "the queue has no search field (q) yet"
+    if has_field(queue, "state") and 'value="answered"' in queue:
+        urls["filtered"] = "/dashboard/?state=answered"
+    elif has_field(queue, "view") and 'value="answered"' in queue:
+        # The queue names its state filter `view` (views by state beside "Needs you").
+        urls["filtered"] = "/dashboard/?view=answered"
+    else:
+        missing["filtered"] = "the queue has no state filter offering 'answered' yet"
+
+    # Deep in the longest list the queue offers: its default view holds only what waits for a
+    # recruiter (about twenty pages), everything ever asked runs to thousands of pages.
+    start = "/dashboard/?view=all" if has_field(queue, "view") and 'value="all"' in queue else "/dashboard/"
+    status, _, page = recruiter.get(start)
+    url = start
+    for depth in range(1, PAGES_DEEP + 1):
+        href = next_link(page) if status == 200 else None
+        if not href:
+            missing["deep"] = f'page {depth} of {start} has no <a rel="next"> link ({status})'
+            break
+        url = urllib.parse.urljoin(url, href)
+        status, _, page = recruiter.get(url)
+    else:
+        urls["deep"] = url
+
+    answered = FeedbackRequest.objects.filter(state="answered").order_by("pk").first()
+    urls["request"] = f"/dashboard/requests/{answered.uuid}/"
+    urls["analytics"] = "/dashboard/analytics/"
+    urls["clients"] = "/dashboard/clients/"
+    urls["applications"] = "/dashboard/applications/"
+    urls["admin"] = "/admin/requests_app/feedbackrequest/"
+
+    for key in list(urls):
+        if key in ("ceiling",):
+            continue
+        who = admin if key == "admin" else recruiter
+        status, headers, html = who.get(urls[key])
+        if status != 200:
+            missing[key] = f"{urls[key]} answered {status} {headers.get('Location', '')}"
+            del urls[key]
+        elif key == "search" and html == queue:
+            missing[key] = "the search answered the default view unchanged"
+            del urls[key]
+    return urls, missing
+
+
+def search_matches() -> int:
+    from requests_app.models import FeedbackRequest
+
+    return FeedbackRequest.objects.filter(
+        search_text__contains=bench_data.searched_surname()[:5].lower()
+    ).count()
+
+
+# --- Loading pages with wrk -------------------------------------------------------------------
+
+
+def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(  # noqa: S603 - our own command line
+        [  # noqa: S607 - wrk from the PATH, as apt installs it
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "60s",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "requests": int(done.group(1)) if done else 0,
+        "bad": (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0),
+    }
+
+
+def load_pages(
+    server: Server, visitors: dict, urls: dict, rounds: int, seconds: int, connections: int
+) -> dict:
+    """Interleaved rounds: every page once, then every page again; the median of each page."""
+    keys = [key for key, *_ in PAGES if key in urls]
+    for key in keys:  # warm each worker's caches and connections before the first round
+        for _ in range(4):
+            visitors[key].get(urls[key])
+    runs = {key: [] for key in keys}
+    for r in range(rounds):
+        for key in keys:
+            runs[key].append(wrk(server.base + urls[key], visitors[key].cookie, seconds, connections))
+        log(f"    round {r + 1}/{rounds}: " + ", ".join(f"{key} {runs[key][-1]['rps']:.0f}" for key in keys))
+    return {
+        key: {
+            "url": urls[key],
+            "rps": round(statistics.median(run["rps"] for run in runs[key]), 1),
+            "rps_each_round": [run["rps"] for run in runs[key]],
+            "requests": sum(run["requests"] for run in runs[key]),
+            "bad_responses": sum(run["bad"] for run in runs[key]),
+        }
+        for key in keys
+    }
+
+
+# --- Budgets ---------------------------------------------------------------------------------
+
+
+def budget(name: str, value: float | None, goal: float, at_least: bool = True, why: str = "") -> dict:
+    if value is None:
+        return {"name": name, "value": None, "goal": goal, "pass": None, "note": why or "not measured"}
+    ok = value >= goal if at_least else value <= goal
+    return {"name": name, "value": round(value, 3), "goal": goal, "pass": ok, "note": why}
+
+
+def budgets(runs: dict, small: int, big: int) -> list[dict]:
+    def rps(size, key):
+        page = runs[str(size)]["pages"].get(key)
+        return page["rps"] if page and page["rps"] > 0 and not page["bad_responses"] else None
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    def why(*pairs):
+        gone = [f"{LABELS[key]} at {size:,}" for size, key in pairs if rps(size, key) is None]
+        reasons = [runs[str(size)]["missing"].get(key, "") for size, key in pairs if rps(size, key) is None]
+        return (
+            (
+                "not measured: "
+                + "; ".join(f"{g} ({r})" if r else g for g, r in zip(gone, reasons, strict=True))
+            )
+            if gone
+            else ""
+        )
+
+    b = f"{big // 1000}k"
+
+    def of(name, goal, top, bottom):
+        """A budget on rps(*top) / rps(*bottom)."""
+        return budget(name, ratio(rps(*top), rps(*bottom)), goal, why=why(top, bottom))
+
+    out = [
+        of(f"queue default view at {b} ≥ 8× the admin changelist", 8, (big, "queue"), (big, "admin")),
+        of(f"queue default view at {b} ≥ 0.04 of the ceiling", 0.04, (big, "queue"), (big, "ceiling")),
+        of(f"queue search at {b} ≥ 0.5 of the default view", 0.5, (big, "search"), (big, "queue")),
+        of(
+            f"queue {PAGES_DEEP} pages deep at {b} ≥ 0.5 of the default view",
+            0.5,
+            (big, "deep"),
+            (big, "queue"),
+        ),
+    ]
+    for key, label, _, kind in PAGES:
+        if kind == "recruiter":
+            out.append(of(f"{label} at {b} ≥ 0.9× itself at {small // 1000}k", 0.9, (big, key), (small, key)))
+    for name in runs[str(big)]["sweeps"]:
+        t_big = runs[str(big)]["sweeps"][name]["seconds"]
+        t_small = runs[str(small)]["sweeps"].get(name, {}).get("seconds")
+        out.append(
+            budget(f"sweep '{name}' at {b} ≤ 1.2× itself at {small // 1000}k", ratio(t_big, t_small), 1.2,
+                   at_least=False)
+        )  # fmt: skip
+    return out
+
+
+def table(runs: dict, sizes: list[int], results_budgets: list[dict]) -> str:
+    lines = []
+    head = "".join(f"{f'{s:,}':>12}" for s in sizes)
+    lines.append(f"{'page (requests/second, median)':<36}{head}{'ratio':>8}")
+    for key, label, *_ in PAGES:
+        cells, values = "", []
+        for s in sizes:
+            page = runs[str(s)]["pages"].get(key)
+            if page:
+                flag = "!" if page["bad_responses"] else ""
+                cells += f"{page['rps']:>11.1f}{flag or ' '}"
+                values.append(page["rps"])
+            else:
+                cells += f"{'—':>11} "
+        ratio = f"{values[-1] / values[0]:>8.2f}" if len(values) == len(sizes) and values[0] else ""
+        lines.append(f"{label:<36}{cells}{ratio}")
+    lines.append("")
+    lines.append(
+        f"{'sweep (seconds, median; due → done)':<36}"
+        + "".join(f"{f'{s:,}':>22}" for s in sizes)
+        + f"{'ratio':>8}"
+    )
+    for name in runs[str(sizes[-1])]["sweeps"]:
+        cells, values = "", []
+        for s in sizes:
+            sweep = runs[str(s)]["sweeps"].get(name)
+            cells += (
+                f"{sweep['seconds']:>8.2f} s {sweep['due']:>5} → {sweep['done']:>4}"
+                if sweep
+                else f"{'—':>22}"
+            )
+            values.append(sweep["seconds"] if sweep else None)
+        ratio = f"{values[-1] / values[0]:>8.2f}" if None not in values and values[0] else ""
+        lines.append(f"{name:<36}{cells}{ratio}")
+    lines.append("")
+    lines.append("budgets")
+    for item in results_budgets:
+        verdict = {True: "pass", False: "SHORT", None: "not measured"}[item["pass"]]
+        value = "—" if item["value"] is None else f"{item['value']:.3g}"
+        lines.append(f"  {verdict:<13}{item['name']:<62} {value:>8}  (goal {item['goal']})")
+        if item.get("note"):
+            lines.append(f"  {'':<13}{item['note']}")
+    return "\n".join(lines)
+
+
+# --- Main ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of every page (default 5)")
+    parser.add_argument(
+        "--seconds", type=int, default=3, help="seconds of wrk per page and round (default 3)"
+    )
+    parser.add_argument("--connections", type=int, default=2, help="wrk connections, one thread (default 2)")
+    parser.add_argument("--sweep-repeats", type=int, default=3, help="timings of each sweep (default 3)")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE by index at the largest size")
+    parser.add_argument("--profile", action="store_true", help="cProfile each page short of a budget")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    started = time.perf_counter()
+
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (make bench installs it).")
+    env = bench_env()
+    check_redis(env)
+    bench_data.create_database_if_missing(env["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # whitenoise serves the manifest's files
+    now = working_moment()
+    info = machine(env)
+    log(f"{info['cpu']} ({info['cores']} cores, {info['memory_gib']} GiB); PostgreSQL {info['postgresql']}, "
+        f"Redis {info['redis']}; sweeps run as of {now:%a %d %b %Y %H:%M %Z}")  # fmt: skip
+    log(f"wrk: {args.rounds} rounds × {args.seconds} s per page, {args.connections} connections, 1 thread; "
+        "gunicorn: 2 sync workers")  # fmt: skip
+
+    runs, notes = {}, []
+    try:
+        for size in sizes:
+            log(f"\n{size:,} requests: seeding…")
+            forget_redis(env)
+            seeded = seed(size, now)
+            notes += [n for n in seeded["notes"] if n not in notes]
+            waiting = seeded["waiting_for_a_recruiter"]
+            log(
+                f"  seeded in {seeded['seconds']} s, {waiting} waiting for a recruiter; "
+                + "; ".join(seeded["notes"])
+            )
+            server = Server(env)
+            try:
+                recruiter, admin = Visitor(server.base, RECRUITER_EMAIL), Visitor(server.base, ADMIN_EMAIL)
+                urls, missing = discover(recruiter, admin)
+                for key, why in missing.items():
+                    log(f"  cannot measure {LABELS[key]}: {why}")
+                visitors = {key: admin if kind == "reference" else recruiter for key, _, _, kind in PAGES}
+                pages = load_pages(server, visitors, urls, args.rounds, args.seconds, args.connections)
+            finally:
+                server.stop()
+            log("  sweeps:")
+            timed = sweeps.time_sweeps(now, repeats=args.sweep_repeats, log=log)
+            runs[str(size)] = {
+                "seeded": seeded,
+                "search_term": bench_data.searched_surname()[:5].lower(),
+                "search_matches": search_matches(),
+                "pages": pages,
+                "missing": missing,
+                "sweeps": timed,
+            }
+        small, big = sizes[0], sizes[-1]
+        results_budgets = budgets(runs, small, big)
+        if args.explain:
+            import explain
+
+            path = explain.write(VAR_DIR / "explain.md", urls, now)
+            log(f"\nEXPLAIN ANALYZE by index: {path}")
+        if args.profile:
+            import explain
+
+            failed = " ".join(item["name"] for item in results_budgets if item["pass"] is False)
+            short = [key for key, *_ in PAGES if key in urls and LABELS[key] in failed]
+            path = explain.profile(VAR_DIR / "profile.txt", {key: urls[key] for key in short or ["queue"]})
+            log(f"Profiles: {path}")
+    finally:
+        forget_redis(env)
+
+    took = time.perf_counter() - started
+    log("\n" + table(runs, sizes, results_budgets))
+    log(f"\nmake bench took {took / 60:.1f} minutes")
+    result = {
+        "budgets": results_budgets,
+        "runs": runs,
+        "machine": info,
+        "method": {
+            "sizes": sizes,
+            "open_requests": OPEN_REQUESTS,
+            "wrk": {
+                "rounds": args.rounds,
+                "seconds": args.seconds,
+                "connections": args.connections,
+                "threads": 1,
+            },
+            "gunicorn": {"workers": 2, "worker_class": "sync"},
+            "sweep_repeats": args.sweep_repeats,
+            "sweeps_now": now.isoformat(),
+            "ceiling": "GET / signed in as a recruiter: every middleware, the session and the user, then a "
+            "redirect to the queue; no template. /healthz checks services, the static file skips Django.",
+        },
+        "notes": notes,
+        "took_seconds": round(took),
+        "finished_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    log(f"Wrote {args.out}")
+    if any(item["pass"] is False for item in results_budgets):
+        sys.exit("Some budgets are short: see SHORT above.")
+
+
+if __name__ == "__main__":
+    main()
