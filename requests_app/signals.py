@@ -7,20 +7,20 @@ from candidates.models import Application, Client
 from feedback_portal.models import User
 
 from . import queue
-from .services import desk
+from .services import search
 
 
 @receiver(post_save, sender=Application, dispatch_uid="requests_app.describe_application")
 def application_saved(sender, instance: Application, created: bool, **kwargs) -> None:
     if not created:
-        desk.describe_application(instance)
+        search.describe_application(instance)
 
 
 @receiver(post_save, sender=Client, dispatch_uid="requests_app.describe_client")
 def client_saved(sender, instance: Client, created: bool, update_fields=None, **kwargs) -> None:
     queue.forget_choices()
     if not created and (update_fields is None or "name" in update_fields):
-        desk.describe_client(instance)
+        search.describe_client(instance)
 
 
 @receiver(post_save, sender=User, dispatch_uid="requests_app.forget_recruiters")

@@ -10,7 +10,7 @@ from candidates.models import Application, Client, HiringManager
 from feedback_portal.models import User
 from requests_app import lifecycle
 from requests_app.models import FeedbackRequest, Routing
-from requests_app.services import desk
+from requests_app.services.search import describe
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -101,7 +101,7 @@ class FeedbackRequestFactory(factory.django.DjangoModelFactory):
     def described(self, create, extracted, **kwargs):
         """What the services keep on a request: the search text, and what waits for a recruiter."""
         if create:
-            desk.describe(self)
+            describe(self)
             lifecycle.note_needs(self)
 
 

@@ -51,6 +51,9 @@ TRIGRAM_INDEX = (
 def add_trigram_search(apps, schema_editor):
     """On PostgreSQL, search by part of a word through a trigram index (SQLite scans instead)."""
     if schema_editor.connection.vendor == "postgresql":
+        # The rows just described leave deferred foreign-key checks pending, and PostgreSQL
+        # will not build an index on a table with pending checks: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(TRIGRAM_INDEX)
 

@@ -143,7 +143,7 @@ class FeedbackRequest(models.Model):
     # since when it has waited for them. The queue reads them in index order.
     needs = models.CharField(max_length=20, choices=Needs.choices, blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
-    # Kept by services.desk.describe from the application and client, for search and sort.
+    # Kept by services.search.describe from the application and client, for search and sort.
     search_text = models.TextField(blank=True, editable=False)
     client_sort = models.CharField(max_length=200, blank=True, editable=False)
     anonymised_at = models.DateTimeField(

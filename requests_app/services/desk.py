@@ -1,4 +1,4 @@
-"""The recruiters' desk: who owns a request, hand-overs, and what search and sort read.
+"""The recruiters' desk: who owns a request, hand-overs, and acting on many requests at once.
 
 Ownership: every request has an owning recruiter (the application's when asked). A recruiter
 may reassign a request; a hand-over moves all of a recruiter's open work to a colleague for
@@ -13,50 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from candidates.models import Application, Client
+from candidates.models import Client
 from feedback_portal.models import User
 
 from ..lifecycle import TransitionNotAllowed
 from ..models import BulkRun, Event, FeedbackRequest, Handover
 from .requests import decline_request
 from .routing import extend_routing, remind_now
-
-
-def describe(feedback_request: FeedbackRequest) -> None:
-    """Keep the request's search text and client name in step with its application and client."""
-    application = feedback_request.application
-    feedback_request.search_text = search_text(application)
-    feedback_request.client_sort = application.client.name.lower()
-    FeedbackRequest.objects.filter(pk=feedback_request.pk).update(
-        search_text=feedback_request.search_text, client_sort=feedback_request.client_sort
-    )
-
-
-def search_text(application: Application) -> str:
-    """What search matches: the candidate's name and e-mail, the role, job reference and client."""
-    parts = [
-        application.candidate_name,
-        application.candidate_email,
-        application.role_title,
-        application.job_reference,
-        application.client.name,
-    ]
-    return " ".join(p for p in parts if p).lower()
-
-
-def describe_application(application: Application) -> int:
-    """After an application changed: its requests' search text and client name follow."""
-    return FeedbackRequest.objects.filter(application=application).update(
-        search_text=search_text(application), client_sort=application.client.name.lower()
-    )
-
-
-def describe_client(client: Client) -> int:
-    """After a client was renamed: its requests follow, application by application."""
-    changed = 0
-    for application in client.applications.select_related("client"):
-        changed += describe_application(application)
-    return changed
 
 
 class NotARecruiter(ValueError):

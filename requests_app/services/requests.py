@@ -18,7 +18,7 @@ from .. import emails, lifecycle
 from ..emails import SENDER_LABEL
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
-from . import desk
+from .search import describe
 from .shared import fresh_follow_up, lock, revoke_links, tell_candidate
 
 
@@ -66,7 +66,7 @@ def submit_request(
         visible_to_candidate=True,
         created_at=feedback_request.created_at,
     )
-    desk.describe(feedback_request)
+    describe(feedback_request)
     lifecycle.note_needs(feedback_request)
     mail.queue(emails.NEW_REQUEST, to=application.recruiter.email, about=feedback_request)
     tell_candidate(feedback_request, emails.REQUEST_RECEIVED)

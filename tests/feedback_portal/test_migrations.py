@@ -59,3 +59,47 @@ def test_each_stored_email_points_at_what_it_was_about_after_the_generic_referen
         "recruiter_digest": (None, None),
     }
     assert Now.objects.get(kind="recruiter_digest").recipient_id == recruiter.pk
+
+
+BEFORE_DESK = [
+    ("feedback_portal", "0010_legal_terms_by_characteristic"),
+    ("candidates", "0003_interviewers"),
+    ("requests_app", "0008_released_versions"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_already_stored_get_an_owner_what_waits_and_search_text_when_the_desk_arrives():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_DESK)
+    old = executor.loader.project_state(BEFORE_DESK).apps
+    User = old.get_model("feedback_portal", "User")
+    recruiter = User.objects.create(email="rae@agency.test", role="recruiter")
+    candidate = User.objects.create(email="cas@example.test")
+    client = old.get_model("candidates", "Client").objects.create(name="Whitmore Ltd", owner=recruiter)
+    Application = old.get_model("candidates", "Application")
+    confirmed = Application.objects.create(
+        client=client, candidate=candidate, candidate_name="Cas Brown", candidate_email=candidate.email,
+        role_title="Analyst", recruiter=recruiter, is_confirmed=True,
+    )  # fmt: skip
+    described = Application.objects.create(
+        client=client, candidate=candidate, candidate_name="Cas Brown", candidate_email=candidate.email,
+        role_title="Designer", recruiter=recruiter, is_confirmed=False,
+    )  # fmt: skip
+    Request = old.get_model("requests_app", "FeedbackRequest")
+    to_triage = Request.objects.create(application=confirmed, candidate=candidate, state="submitted")
+    to_confirm = Request.objects.create(application=described, candidate=candidate, state="submitted")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from requests_app.models import FeedbackRequest
+
+    triage, confirm = (
+        FeedbackRequest.objects.get(pk=to_triage.pk),
+        FeedbackRequest.objects.get(pk=to_confirm.pk),
+    )
+    assert (triage.owner_id, triage.needs, confirm.needs) == (recruiter.pk, "triage", "confirm")
+    assert triage.waiting_since == triage.created_at
+    assert "whitmore" in triage.search_text and "cas brown" in triage.search_text
+    assert triage.client_sort == "whitmore ltd"
