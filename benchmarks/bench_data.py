@@ -179,7 +179,7 @@ def fill(n_requests: int, seed: int = 2026, *, now: datetime | None = None, open
     from requests_app.lifecycle import recruiter_needs
     from requests_app.models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Routing
     from requests_app.reminders import due_step
-    from requests_app.services.desk import search_text
+    from requests_app.services.search import search_text
 
     rnd = random.Random(seed)  # noqa: S311 - made-up data, repeatable
     now = now or timezone.now()
