@@ -115,9 +115,10 @@ class QueueFilter(django_filters.FilterSet):
         data.setdefault("sort", "age" if data.get("view") == NEEDS_YOU else "oldest")
         super().__init__(data, *args, **kwargs)
         self.me, self.desk, self.portal = me, desk, portal
-        self.form.fields["client"].choices = [("", "Every client"), *client_choices()]
+        self.form.label_suffix = ""
+        # The fields add their empty choice ("Every client", "Everyone") themselves.
+        self.form.fields["client"].choices = client_choices()
         self.form.fields["owner"].choices = [
-            ("", "Everyone"),
             (MINE, "Mine"),
             (UNASSIGNED, "Unassigned"),
             *recruiter_choices(),
@@ -136,6 +137,14 @@ class QueueFilter(django_filters.FilterSet):
     @property
     def chosen_view(self) -> str:
         return (self.form.cleaned_data if self.form.is_valid() else {}).get("view") or NEEDS_YOU
+
+    @property
+    def more_filters_used(self) -> bool:
+        """Whether a filter beyond search and view, or a sort of one's own, is chosen (or in error)."""
+        more = ("owner", "client", "asked_from", "asked_to", "overdue")
+        if any(self.data.get(name) for name in more) or any(name in self.form.errors for name in more):
+            return True
+        return self.data.get("sort") not in (None, "", "age", "oldest")
 
     @property
     def chosen_sort(self) -> str:

@@ -29,6 +29,7 @@ class ReassignForm(forms.Form):
     owner = _recruiter_field("Looked after by")
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("auto_id", "reassign_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "Choose a recruiter"), *recruiter_choices()]
@@ -64,6 +65,7 @@ class HandoverForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, me: User, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a recruiter"), *recruiter_choices()]
         self.fields["to_recruiter"].choices = choices
@@ -131,6 +133,7 @@ class BulkForm(forms.Form):
     )
 
     def __init__(self, *args, request_choices: list[str] = (), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "Choose a recruiter"), *recruiter_choices()]

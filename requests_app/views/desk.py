@@ -60,6 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "waiting": sum(counts["needs"].values()),
             "open_count": sum(counts["states"].values()),
             "view": filterset.chosen_view,
+            "more_filters_used": filterset.more_filters_used,
             "bulk_form": BulkForm(),
             "portal": portal,
         },
