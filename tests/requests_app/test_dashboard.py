@@ -127,6 +127,14 @@ def test_views_filters_and_sorts_live_in_the_address(
     assert by_client.index("Col Theirs") < by_client.index("Mia Mine")  # Alpha before Zeta
     assert shown(asked_from=(timezone.localdate() + timedelta(days=1)).isoformat()) == []
     assert mine.uuid  # (the request the first filter found)
+    # Each filter offers its "any" choice once, and the labels carry no colon.
+    page = recruiter_client.get("/dashboard/").content.decode()
+    assert page.count(">Everyone</option>") == 1 and page.count(">Every client</option>") == 1
+    assert '<label for="id_q">Search</label>' in page
+    # The filters beyond search and view fold away until one is used.
+    assert '<details class="more-filters">' in page
+    used = recruiter_client.get("/dashboard/", {"owner": "mine", "sort": "age"}).content.decode()
+    assert '<details class="more-filters" open>' in used
 
 
 def test_sixty_requests_come_fifty_at_a_time_by_cursor_none_lost_none_twice(
