@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from candidates.models import Client
 from feedback_portal.models import PortalSettings, User
 
 from .models import FeedbackRequest, FollowUp, Handover, Routing
@@ -46,6 +47,17 @@ def requests_for_recruiter(request: HttpRequest):
     sees_own = portal.recruiters_see == PortalSettings.Visibility.OWN_CLIENTS
     desk = desk_of(request) if sees_own and request.user.role != User.Role.ADMIN else None
     return FeedbackRequest.objects.visible_to(request.user, desk)
+
+
+def client_ids_for_recruiter(request: HttpRequest) -> list[int] | None:
+    """The clients whose figures a recruiter sees (analytics): None for every client (the
+    agency's default, and always for admins); else those they own or cover."""
+    if not request.user.is_recruiter:
+        raise Http404
+    portal = PortalSettings.load()
+    if portal.recruiters_see != PortalSettings.Visibility.OWN_CLIENTS or request.user.role == User.Role.ADMIN:
+        return None
+    return list(Client.objects.filter(owner_id__in=desk_of(request)).values_list("pk", flat=True))
 
 
 def request_for_recruiter(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:

@@ -122,10 +122,13 @@ class AnalyticsMonthQuerySet(models.QuerySet):
     """The analytics page's reads: the months chosen, summed in the database."""
 
     def for_period(
-        self, *, first_month: date | None, client_id: int | None = None
+        self, *, first_month: date | None, client_id: int | None = None, client_ids: list[int] | None = None
     ) -> "AnalyticsMonthQuerySet":
-        """The months from `first_month` on (every month when None), of one client or all."""
+        """The months from `first_month` on (every month when None), of one client or all (all
+        of `client_ids`, when given: the clients a recruiter sees)."""
         months = self.order_by()
+        if client_ids is not None:
+            months = months.filter(client_id__in=client_ids)
         if first_month is not None:
             months = months.filter(month__gte=first_month)
         if client_id is not None:

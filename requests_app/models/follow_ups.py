@@ -12,15 +12,6 @@ class FollowUpQuerySet(models.QuerySet):
     def open(self) -> "FollowUpQuerySet":
         return self.filter(state__in=FollowUp.OPEN_STATES)
 
-    def for_digest(self, recruiter) -> "FollowUpQuerySet":
-        """A recruiter's open follow-ups, oldest first, with what the digest names (follow_up_open_idx)."""
-        return (
-            self.open()
-            .filter(feedback_request__application__recruiter=recruiter)
-            .select_related("feedback_request__application__client")
-            .order_by("asked_at")
-        )
-
 
 class FollowUp(models.Model):
     """The one follow-up question a candidate may ask after release, and its answer.
@@ -85,7 +76,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["asked_at"]
         indexes = [
-            # The recruiters' digest (FollowUpQuerySet.for_digest) lists the open follow-ups oldest
+            # The recruiters' digest (requests_app/digest.py) reads the open follow-ups, oldest
             # first; few are open at once, so the partial index stays small as answers pile up.
             models.Index(
                 fields=["asked_at"],

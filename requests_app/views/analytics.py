@@ -19,6 +19,7 @@ from candidates.models import Client
 from feedback_portal.access import recruiter_required
 from feedback_portal.models import PortalSettings
 
+from ..access import client_ids_for_recruiter
 from ..analytics import NIGHTLY_MONTHS, month_of
 from ..filters import AnalyticsFilterForm
 from ..models import AnalyticsMonth, Area, FeedbackRequest, Median, Rating
@@ -54,10 +55,15 @@ class Share:
 @require_GET
 @recruiter_required
 def analytics(request: HttpRequest) -> HttpResponse:
-    clients = list(Client.objects.order_by(Lower("name"), "pk").values_list("pk", "uuid", "name"))
-    form = AnalyticsFilterForm(request.GET or None, clients=clients)
+    seen = client_ids_for_recruiter(request)
+    clients = Client.objects.order_by(Lower("name"), "pk")
+    if seen is not None:
+        clients = clients.filter(pk__in=seen)
+    form = AnalyticsFilterForm(request.GET or None, clients=list(clients.values_list("pk", "uuid", "name")))
     chosen = form.chosen(this_month=month_of(timezone.now()))
-    months = AnalyticsMonth.objects.for_period(first_month=chosen.first_month, client_id=chosen.client_id)
+    months = AnalyticsMonth.objects.for_period(
+        first_month=chosen.first_month, client_id=chosen.client_id, client_ids=seen
+    )
 
     by_client = months.by_client()
     totals = {key: sum(row[key] for row in by_client) for key in (*COUNT_FIELDS, *ANSWER_FIELDS)}

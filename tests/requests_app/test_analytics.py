@@ -332,6 +332,27 @@ def test_one_client_at_a_time(recruiter_client, agency_year, globex):
     assert "Nothing released yet" in html
 
 
+def test_a_recruiter_who_sees_only_their_clients_reads_only_their_figures(
+    portal_settings, recruiter_client, recruiter, recruiter_factory, agency_year, acme, globex
+):
+    """The agency's setting: recruiters see the clients they own or cover, in analytics too."""
+    from feedback_portal.models import PortalSettings
+
+    PortalSettings.objects.filter(pk=1).update(recruiters_see=PortalSettings.Visibility.OWN_CLIENTS)
+    PortalSettings.objects.get().save()  # (and the cached copy)
+    Client.objects.filter(pk=globex.pk).update(owner=recruiter)
+    Client.objects.filter(pk=acme.pk).update(owner=recruiter_factory())
+
+    page = recruiter_client.get(URL, {"period": "12m"})
+    found = tables(page)
+    assert list(found[CLIENTS]) == ["Client", "Globex Corp"]
+    assert found[FUNNEL]["Asked for feedback"] == ["2", "100%"]
+    assert "Acme Analytics Ltd" not in page.content.decode()
+    # Another desk's client in the address is not known here.
+    other = recruiter_client.get(URL, {"client": str(acme.uuid)}).content.decode()
+    assert "We do not know that client, so this shows all clients." in other
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
