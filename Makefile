@@ -29,7 +29,7 @@ run: $(STAMP)
 	@echo "  Feedback Portal: http://127.0.0.1:$(PORT)/"
 	@echo "  Dev mailbox:     http://127.0.0.1:$(PORT)/dev/mailbox/"
 	@echo "  Demo logins (password demo-pass-2026):"
-	@echo "    candidate@demo.test   recruiter@demo.test   admin@demo.test"
+	@echo "    candidate@demo.test   recruiter@demo.test   colleague@demo.test   admin@demo.test"
 	@echo ""
 	DEBUG=1 PORT=$(PORT) SITE_URL=$(SITE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 

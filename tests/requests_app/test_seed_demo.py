@@ -27,6 +27,11 @@ def test_the_demo_seeds_every_scenario_once_and_counts_its_analytics(settings, c
     page = client.get("/dashboard/analytics/").content.decode()
     assert "Feedback areas" in page
 
+    # The queue opens on the one that has waited longest, overdue.
+    queue = client.get("/dashboard/").content.decode()
+    first_row = queue[queue.index("<tbody>") : queue.index("</tr>", queue.index("<tbody>"))]
+    assert "Sam Patel" in first_row and "working days" in first_row and "overdue" in first_row
+
     call_command("seed_demo", stdout=io.StringIO())
     assert FeedbackRequest.objects.count() == made
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from candidates import services as people
@@ -17,12 +18,14 @@ from candidates.models import Application, Client, HiringManager
 from feedback_portal.celery import app as celery_app
 from feedback_portal.models import PortalSettings, User
 from requests_app import analytics, services
-from requests_app.models import Area, Rating, Routing
+from requests_app.models import Area, Event, FeedbackRequest, FeedbackResponse, Rating, Routing
 
 PASSWORD = "demo-pass-2026"
 ACCOUNTS = [
     ("admin@demo.test", "Avery Admin", User.Role.ADMIN),
     ("recruiter@demo.test", "Riley Recruiter", User.Role.RECRUITER),
+    # A colleague to hand work over to; Initech is theirs.
+    ("colleague@demo.test", "Jordan Lee", User.Role.RECRUITER),
     ("candidate@demo.test", "Casey Candidate", User.Role.CANDIDATE),
 ]
 OTHER_CANDIDATES = [
@@ -74,8 +77,10 @@ class Command(BaseCommand):
         for email, name in OTHER_CANDIDATES:
             users[email] = self._account(email, name, User.Role.CANDIDATE)
         recruiter = users["recruiter@demo.test"]
+        owners = {"Initech": users["colleague@demo.test"]}
         clients = {
-            name: self._client(name, policy, managers, recruiter) for name, policy, managers in CLIENTS
+            name: self._client(name, policy, managers, owners.get(name, recruiter))
+            for name, policy, managers in CLIENTS
         }
         made = 0
         for scenario in self._scenarios(users, clients, recruiter):
@@ -152,6 +157,31 @@ class Command(BaseCommand):
             consent_to_forward=True,
             self_assessment={Area.EXPERIENCE: Rating.MET, Area.ANSWERS: Rating.STRENGTH},
         )
+
+    @staticmethod
+    def waited(days: int):
+        """A step: everything that happened to the request so far happened `days` earlier.
+
+        Only after steps that leave no link working (asked, answered, declined): a live link
+        keeps its own dates."""
+        delta = timedelta(days=days)
+
+        def step(state):
+            feedback_request = state["request"]
+            FeedbackRequest.objects.filter(pk=feedback_request.pk).update(
+                created_at=F("created_at") - delta,
+                state_changed_at=F("state_changed_at") - delta,
+                waiting_since=F("waiting_since") - delta,
+            )
+            Event.objects.filter(feedback_request=feedback_request).update(created_at=F("created_at") - delta)
+            routings = Routing.objects.filter(feedback_request=feedback_request)
+            routings.update(routed_at=F("routed_at") - delta, expires_at=F("expires_at") - delta)
+            routings.exclude(revoked_at=None).update(revoked_at=F("revoked_at") - delta)
+            FeedbackResponse.objects.filter(feedback_request=feedback_request).update(
+                submitted_at=F("submitted_at") - delta
+            )
+
+        return step
 
     @staticmethod
     def route(state):
@@ -247,7 +277,17 @@ class Command(BaseCommand):
             ),
             ("DEMO-103", globex, recruiter, me, "Category Analyst", Application.Outcome.PENDING, 0, []),
             # Every state, for the recruiter's dashboard.
-            ("DEMO-201", acme, recruiter, users["sam.patel@demo.test"], "BI Developer", no, 2, [self.ask]),
+            # Some have waited for the recruiter a while: the queue shows their age, and which are overdue.
+            (
+                "DEMO-201",
+                acme,
+                recruiter,
+                users["sam.patel@demo.test"],
+                "BI Developer",
+                no,
+                8,
+                [self.ask, self.waited(6)],
+            ),
             (
                 "DEMO-202",
                 acme,
@@ -266,7 +306,7 @@ class Command(BaseCommand):
                 "Data Scientist",
                 no,
                 12,
-                [self.ask, self.route, self.answer],
+                [self.ask, self.route, self.answer, self.waited(3)],
             ),
             (
                 "DEMO-204",
