@@ -2,7 +2,8 @@
 
 `fill(n)` bulk-creates recruiters, clients, hiring managers, candidates, applications and
 requests in every state (created over two years, open ones recent) with their routings,
-responses and timelines. Used by benchmarks/dashboard.py; see its docstring for how to run it.
+responses and timelines. Used by benchmarks/http_bench.py (`make bench`) and
+benchmarks/dashboard.py.
 """
 
 import os
@@ -16,14 +17,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 
-def bench_database_url() -> str:
-    """DATABASE_URL, if it names a PostgreSQL database meant for benchmarks; else exit."""
-    url = os.environ.get("DATABASE_URL", "")
+def bench_database_url(url: str | None = None) -> str:
+    """`url` (default DATABASE_URL), if it names a PostgreSQL database meant for benchmarks; else exit."""
+    url = url or os.environ.get("DATABASE_URL", "")
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql", "pgsql"):
         sys.exit(
-            "benchmarks/dashboard.py needs PostgreSQL: set DATABASE_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench"
+            f"The benchmarks need a PostgreSQL database, not {url!r}: e.g.\n"
+            "  postgres://postgres@127.0.0.1:5432/portal_bench"
         )
     name = parts.path.lstrip("/")
     if "bench" not in name:
@@ -159,11 +160,21 @@ def _dates(rnd: random.Random, state: str, now: datetime) -> tuple[str, datetime
     return state, asked, moved, None
 
 
-def fill(n_requests: int, seed: int = 2026, *, now: datetime | None = None, open_requests: int | None = None):
+def fill(
+    n_requests: int,
+    seed: int = 2026,
+    *,
+    now: datetime | None = None,
+    open_requests: int | None = None,
+    clients: int | None = None,
+):
     """Bulk-create a portal with n_requests feedback requests; return the first recruiter.
 
     `open_requests`: how many are open (submitted, with a hiring manager, answered or expired);
-    by default a tenth. Fixed, it models the same agency's live workload over a longer history.
+    by default a tenth. `clients`: how many clients (three hiring managers each); by default one
+    per 500 requests, at least 20. Both fixed, with the twelve recruiters, they model the same
+    agency's live workload over a longer history: what a page lists is the same at every size,
+    only what is stored behind it grows.
     `now`: the moment the data is as of (default: now).
 
     The rows skip the services, so what the services keep on each request is set here the same
@@ -189,6 +200,7 @@ def fill(n_requests: int, seed: int = 2026, *, now: datetime | None = None, open
         User(email=f"recruiter{i}@agency.test", name=f"Recruiter {i}", role=User.Role.RECRUITER, password="!")
         for i in range(12)
     )
+    n_clients = max(20, n_requests // 500) if clients is None else clients
     clients = Client.objects.bulk_create(
         Client(
             name=f"Client {i} Ltd",
@@ -196,7 +208,7 @@ def fill(n_requests: int, seed: int = 2026, *, now: datetime | None = None, open
             feedback_policy=rnd.choice(["full", "full", "full", "ratings_only", "none"]),
             created_at=now - timedelta(days=rnd.uniform(365, 1500)),
         )
-        for i in range(max(20, n_requests // 500))
+        for i in range(n_clients)
     )
     managers = HiringManager.objects.bulk_create(
         (

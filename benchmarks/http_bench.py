@@ -1,19 +1,22 @@
 """`make bench`: the recruiters' pages measured through HTTP, as a user meets them, against budgets.
 
-For 10,000 and then 100,000 feedback requests (the same live workload, ten times the
-history) it:
+Two sizes side by side, 10,000 and 100,000 feedback requests: the same agency (12 recruiters,
+60 clients, 1,600 open requests), one with ten times the history. For each size it
 
 1. seeds a PostgreSQL database of its own (benchmarks/bench_data.py; created if missing,
-   migrated, emptied and filled), then runs `manage.py rollup_analytics --all` if the
-   portal has that command;
+   migrated, emptied and filled; BENCH_DATABASE_URL's name with `_10k` or `_100k` added),
+   then runs `manage.py rollup_analytics --all`;
 2. serves the portal with gunicorn (2 sync workers, DEBUG off, production settings but plain
    HTTP) on a free port, with Redis database numbers and a cache prefix of its own;
-3. signs in through the sign-in form as a recruiter and as an agency admin;
-4. loads each page with wrk from a second process, in interleaved rounds (every page once,
-   then every page again…), and keeps the median requests per second of each page;
-5. times each of beat's sweeps in-process on the same ~1,000 due rows (benchmarks/sweeps.py);
+3. signs in through the sign-in form as a recruiter and as an agency admin.
 
-then prints a table, checks the budgets (each a ratio within one run, so they hold on any
+Then it loads each page with wrk from a second process in interleaved rounds (each page at
+both sizes back to back, the sizes taking turns to go first; every page once, then every page
+again…), keeps the median requests per second of each page, and times each of beat's sweeps
+in-process on the same ~1,000 due rows, the sizes again taking turns (benchmarks/sweeps.py).
+A busier minute on a shared machine so falls on both sizes alike.
+
+It prints a table, checks the budgets (each a ratio within one run, so they hold on any
 machine) and writes benchmarks/results.json. `--explain` adds, at the largest size, the
 EXPLAIN ANALYZE of every query the pages and sweeps run, by index (var/bench/explain.md);
 `--profile` a cProfile summary of each page short of a budget (var/bench/profile.txt).
@@ -22,7 +25,7 @@ Needs PostgreSQL and Redis as `make test` uses them, and wrk (Debian package `wr
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_http_bench,
 its name must contain "bench"), REDIS_URL (default redis://127.0.0.1:6379),
 BENCH_REDIS_BROKER_DB / BENCH_REDIS_CACHE_DB (default 14 / 15: they must hold nothing but
-this benchmark's keys). About ten minutes on two cores.
+this benchmark's keys). Options: `--help`.
 """
 
 import argparse
@@ -59,6 +62,8 @@ ADMIN_EMAIL = "bench-admin@agency.test"
 # The live workload, the same at every size: about a thousand requests wait for a recruiter
 # (new, answered or expired) and the rest of the open ones for a hiring manager.
 OPEN_REQUESTS = 1600
+# The agency's clients, the same at every size: the clients page and analytics list them all.
+CLIENTS = 60
 KEY_PREFIX = "bench-http"
 VAR_DIR = BASE_DIR / "var" / "bench"
 RESULTS = BASE_DIR / "benchmarks" / "results.json"
@@ -114,6 +119,25 @@ def bench_env() -> dict[str, str]:
     os.environ.pop("DEBUG", None)
     os.environ.update(env)
     return {**os.environ, **env}
+
+
+def size_env(env: dict, size: int) -> dict[str, str]:
+    """One database and one cache prefix per size: both are served side by side."""
+    parts = urllib.parse.urlsplit(env["DATABASE_URL"])
+    name = f"{parts.path.lstrip('/')}_{size // 1000}k"
+    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    return {**env, "DATABASE_URL": url, "CACHE_KEY_PREFIX": f"{KEY_PREFIX}-{size // 1000}k"}
+
+
+def use(env: dict) -> None:
+    """Point this process's database connection and cache at one size's."""
+    from django.core.cache import caches
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = urllib.parse.urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    caches["default"].key_prefix = env["CACHE_KEY_PREFIX"]
 
 
 def redis_db(env: dict, which: str):
@@ -211,7 +235,7 @@ def seed(size: int, now: datetime) -> dict:
     from feedback_portal.models import User
 
     start = time.perf_counter()
-    recruiter = bench_data.fill(size, now=now, open_requests=OPEN_REQUESTS)
+    recruiter = bench_data.fill(size, now=now, open_requests=OPEN_REQUESTS, clients=CLIENTS)
     admin = User.objects.create(
         email=ADMIN_EMAIL, name="Bench Admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True
     )
@@ -230,6 +254,12 @@ def seed(size: int, now: datetime) -> dict:
     else:
         notes.append("manage.py rollup_analytics does not exist yet: analytics measured without a roll-up")
     return {"seconds": round(took, 1), "notes": notes, **counts()}
+
+
+def connection_name() -> str:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"]
 
 
 def counts() -> dict:
@@ -265,11 +295,11 @@ def free_port() -> int:
 class Server:
     """gunicorn with 2 sync workers, as a process of its own; stopped by `stop`."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, name: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        self.log = VAR_DIR / "gunicorn.log"
+        self.log = VAR_DIR / f"gunicorn-{name}.log"
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [gunicorn, "feedback_portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
         # A slow page at 100,000 requests is measured, not killed half-way.
@@ -483,28 +513,42 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
     }
 
 
-def load_pages(
-    server: Server, visitors: dict, urls: dict, rounds: int, seconds: int, connections: int
-) -> dict:
-    """Interleaved rounds: every page once, then every page again; the median of each page."""
-    keys = [key for key, *_ in PAGES if key in urls]
-    for key in keys:  # warm each worker's caches and connections before the first round
-        for _ in range(4):
-            visitors[key].get(urls[key])
-    runs = {key: [] for key in keys}
+def load_pages(servers: dict, rounds: int, seconds: int, connections: int) -> dict[int, dict]:
+    """Interleaved rounds: each page at every size back to back, every page once, then again.
+
+    `servers`: size → (server, {page: visitor}, {page: url}). The sizes take turns going first,
+    so a slower minute on a shared machine falls on both alike. The median of each page.
+    """
+    sizes = list(servers)
+    for _, visitors, urls in servers.values():
+        for key in urls:  # warm each worker's caches and connections before the first round
+            for _ in range(4):
+                visitors[key].get(urls[key])
+    runs = {size: {key: [] for key in servers[size][2]} for size in sizes}
     for r in range(rounds):
-        for key in keys:
-            runs[key].append(wrk(server.base + urls[key], visitors[key].cookie, seconds, connections))
-        log(f"    round {r + 1}/{rounds}: " + ", ".join(f"{key} {runs[key][-1]['rps']:.0f}" for key in keys))
+        order = sizes if r % 2 == 0 else sizes[::-1]
+        for key, *_ in PAGES:
+            for size in order:
+                server, visitors, urls = servers[size]
+                if key in urls:
+                    runs[size][key].append(
+                        wrk(server.base + urls[key], visitors[key].cookie, seconds, connections)
+                    )
+        for size in sizes:
+            done = ", ".join(f"{key} {runs[size][key][-1]['rps']:.0f}" for key in runs[size])
+            log(f"    round {r + 1}/{rounds} at {size:,}: {done}")
     return {
-        key: {
-            "url": urls[key],
-            "rps": round(statistics.median(run["rps"] for run in runs[key]), 1),
-            "rps_each_round": [run["rps"] for run in runs[key]],
-            "requests": sum(run["requests"] for run in runs[key]),
-            "bad_responses": sum(run["bad"] for run in runs[key]),
+        size: {
+            key: {
+                "url": servers[size][2][key],
+                "rps": round(statistics.median(run["rps"] for run in each), 1),
+                "rps_each_round": [run["rps"] for run in each],
+                "requests": sum(run["requests"] for run in each),
+                "bad_responses": sum(run["bad"] for run in each),
+            }
+            for key, each in runs[size].items()
         }
-        for key in keys
+        for size in sizes
     }
 
 
@@ -613,6 +657,21 @@ def table(runs: dict, sizes: list[int], results_budgets: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def diagnose(args, pages: dict, results_budgets: list[dict], now: datetime, big: int) -> None:
+    """--explain and --profile, in-process on the largest size's data."""
+    import explain
+
+    urls = {key: page["url"] for key, page in pages.items()}
+    if args.explain:
+        path = explain.write(VAR_DIR / "explain.md", urls, now)
+        log(f"\nEXPLAIN ANALYZE by index at {big:,}: {path}")
+    if args.profile:
+        failed = " ".join(item["name"] for item in results_budgets if item["pass"] is False)
+        short = [key for key, *_ in PAGES if key in urls and LABELS[key] in failed]
+        path = explain.profile(VAR_DIR / "profile.txt", {key: urls[key] for key in short or ["queue"]})
+        log(f"Profiles at {big:,}: {path}")
+
+
 # --- Main ---------------------------------------------------------------------------------------
 
 
@@ -636,26 +695,32 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install -y wrk (make bench installs it).")
     env = bench_env()
     check_redis(env)
-    bench_data.create_database_if_missing(env["DATABASE_URL"])
+    envs = {size: size_env(env, size) for size in sizes}
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # whitenoise serves the manifest's files
-    now = working_moment()
-    info = machine(env)
-    log(f"{info['cpu']} ({info['cores']} cores, {info['memory_gib']} GiB); PostgreSQL {info['postgresql']}, "
-        f"Redis {info['redis']}; sweeps run as of {now:%a %d %b %Y %H:%M %Z}")  # fmt: skip
-    log(f"wrk: {args.rounds} rounds × {args.seconds} s per page, {args.connections} connections, 1 thread; "
-        "gunicorn: 2 sync workers")  # fmt: skip
-
-    runs, notes = {}, []
+    now, info = None, None
+    runs, notes, servers, started_servers = {}, [], {}, []
     try:
+        forget_redis(env)
         for size in sizes:
-            log(f"\n{size:,} requests: seeding…")
-            forget_redis(env)
+            bench_data.bench_database_url(envs[size]["DATABASE_URL"])
+            bench_data.create_database_if_missing(envs[size]["DATABASE_URL"])
+            use(envs[size])
+            call_command("migrate", verbosity=0)
+            if now is None:
+                now = working_moment()
+                info = machine(env)
+                log(
+                    f"{info['cpu']} ({info['cores']} cores, {info['memory_gib']} GiB); PostgreSQL "
+                    f"{info['postgresql']}, Redis {info['redis']}; sweeps as of {now:%a %d %b %Y %H:%M %Z}"
+                )
+                log(f"wrk: {args.rounds} rounds × {args.seconds} s per page and size, {args.connections} "
+                    "connections, 1 thread; gunicorn: 2 sync workers per size")  # fmt: skip
+            log(f"\n{size:,} requests: seeding {connection_name()}…")
             seeded = seed(size, now)
             notes += [n for n in seeded["notes"] if n not in notes]
             waiting = seeded["waiting_for_a_recruiter"]
@@ -663,41 +728,41 @@ def main() -> None:
                 f"  seeded in {seeded['seconds']} s, {waiting} waiting for a recruiter; "
                 + "; ".join(seeded["notes"])
             )
-            server = Server(env)
-            try:
-                recruiter, admin = Visitor(server.base, RECRUITER_EMAIL), Visitor(server.base, ADMIN_EMAIL)
-                urls, missing = discover(recruiter, admin)
-                for key, why in missing.items():
-                    log(f"  cannot measure {LABELS[key]}: {why}")
-                visitors = {key: admin if kind == "reference" else recruiter for key, _, _, kind in PAGES}
-                pages = load_pages(server, visitors, urls, args.rounds, args.seconds, args.connections)
-            finally:
-                server.stop()
-            log("  sweeps:")
-            timed = sweeps.time_sweeps(now, repeats=args.sweep_repeats, log=log)
             runs[str(size)] = {
+                "database": connection_name(),
                 "seeded": seeded,
                 "search_term": bench_data.searched_surname()[:5].lower(),
                 "search_matches": search_matches(),
-                "pages": pages,
-                "missing": missing,
-                "sweeps": timed,
             }
+
+        log("\nServing each size with gunicorn; signing in through the form…")
+        for size in sizes:
+            use(envs[size])
+            server = Server(envs[size], f"{size // 1000}k")
+            started_servers.append(server)
+            recruiter, admin = Visitor(server.base, RECRUITER_EMAIL), Visitor(server.base, ADMIN_EMAIL)
+            urls, missing = discover(recruiter, admin)
+            for key, why in missing.items():
+                log(f"  cannot measure {LABELS[key]} at {size:,}: {why}")
+            visitors = {key: admin if kind == "reference" else recruiter for key, _, _, kind in PAGES}
+            servers[size] = (server, visitors, urls)
+            runs[str(size)]["missing"] = missing
+        pages = load_pages(servers, args.rounds, args.seconds, args.connections)
+        for server in started_servers:
+            server.stop()
+        for size in sizes:
+            runs[str(size)]["pages"] = pages[size]
+
+        log("\nSweeps, the sizes taking turns:")
+        timed = sweeps.time_sweeps(now, {size: lambda size=size: use(envs[size]) for size in sizes},
+                                   repeats=args.sweep_repeats, log=log)  # fmt: skip
+        for size in sizes:
+            runs[str(size)]["sweeps"] = timed[size]
         small, big = sizes[0], sizes[-1]
         results_budgets = budgets(runs, small, big)
-        if args.explain:
-            import explain
-
-            path = explain.write(VAR_DIR / "explain.md", urls, now)
-            log(f"\nEXPLAIN ANALYZE by index: {path}")
-        if args.profile:
-            import explain
-
-            failed = " ".join(item["name"] for item in results_budgets if item["pass"] is False)
-            short = [key for key, *_ in PAGES if key in urls and LABELS[key] in failed]
-            path = explain.profile(VAR_DIR / "profile.txt", {key: urls[key] for key in short or ["queue"]})
-            log(f"Profiles: {path}")
     finally:
+        for server in started_servers:
+            server.stop()
         forget_redis(env)
 
     took = time.perf_counter() - started
@@ -710,13 +775,14 @@ def main() -> None:
         "method": {
             "sizes": sizes,
             "open_requests": OPEN_REQUESTS,
+            "clients": CLIENTS,
             "wrk": {
                 "rounds": args.rounds,
                 "seconds": args.seconds,
                 "connections": args.connections,
                 "threads": 1,
             },
-            "gunicorn": {"workers": 2, "worker_class": "sync"},
+            "gunicorn": {"workers": 2, "worker_class": "sync", "servers": "one per size, loaded in turn"},
             "sweep_repeats": args.sweep_repeats,
             "sweeps_now": now.isoformat(),
             "ceiling": "GET / signed in as a recruiter: every middleware, the session and the user, then a "
@@ -728,6 +794,13 @@ def main() -> None:
     }
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     log(f"Wrote {args.out}")
+    # Diagnostics come after the figures are written: a failure here loses no measurement.
+    if args.explain or args.profile:
+        use(envs[big])
+        try:
+            diagnose(args, runs[str(big)]["pages"], results_budgets, now, big)
+        except Exception as error:  # reported; the figures stand
+            log(f"--explain/--profile failed: {error!r}")
     if any(item["pass"] is False for item in results_budgets):
         sys.exit("Some budgets are short: see SHORT above.")
 

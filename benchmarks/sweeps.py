@@ -4,7 +4,7 @@ The data from bench_data.fill is as if every sweep had just run at `now`: nothin
 Before each timing, `arrange` makes the same number of requests due for that sweep (closed
 requests, chosen by id, are turned into what the sweep looks for); after it, `restore` puts
 every row those requests own back as it was and deletes what the sweep added, so each timing
-does the same work. Used by benchmarks/http.py.
+does the same work. Used by benchmarks/http_bench.py.
 """
 
 import statistics
@@ -279,35 +279,56 @@ SWEEPS = [
 ]
 
 
-def time_sweeps(now: datetime, repeats: int = 3, log=print) -> dict[str, dict]:
-    """Each sweep up to `repeats` times on the same due rows: the median seconds, what was due and done."""
-    stage = Stage(now)
-    results = {}
+def time_sweeps(now: datetime, sizes: dict, repeats: int = 3, log=print) -> dict:
+    """Each sweep up to `repeats` times at every size, on the same due rows: the median seconds,
+    what was due and what was done.
+
+    `sizes`: size → a function that points the database connection at that size's. The sizes
+    take turns, sweep by sweep, so a busier minute on a shared machine falls on both alike.
+    """
+    stages = {}
+    for size, use in sizes.items():
+        use()
+        stages[size] = Stage(now)
+    results = {size: {} for size in sizes}
     try:
         for sweep in SWEEPS:
-            times, due, done = [], [], []
+            times = {size: [] for size in sizes}
+            due = {size: [] for size in sizes}
+            done = {size: [] for size in sizes}
             # Up to `repeats` timings; fewer for a slow sweep, so the whole run stays near ten minutes.
-            while len(times) < repeats and (not times or sum(times) < SLOW):
-                stage.mark()
-                sweep.arrange(now)
-                due.append(sweep.due(now))
-                start = time.perf_counter()
-                done.append(sweep.run(now))
-                times.append(time.perf_counter() - start)
-                stage.restore()
-            results[sweep.name] = {
-                "task": sweep.task,
-                "seconds": statistics.median(times),
-                "seconds_each": times,
-                "due": due[0],
-                "done": done[0],
-                "note": sweep.note,
-            }
-            if len(set(due)) > 1 or len(set(done)) > 1:
-                results[sweep.name]["note"] += f" (due {due}, done {done}: not the same each time)"
-            log(f"  {sweep.name:<24} {statistics.median(times):7.2f} s   due {due[0]:>5}, done {done[0]:>5}")
+            while min(map(len, times.values())) < repeats and all(sum(t) < SLOW for t in times.values()):
+                turn = list(sizes.items())
+                for size, use in turn if len(times[turn[0][0]]) % 2 == 0 else turn[::-1]:
+                    use()
+                    stages[size].mark()
+                    sweep.arrange(now)
+                    due[size].append(sweep.due(now))
+                    start = time.perf_counter()
+                    done[size].append(sweep.run(now))
+                    times[size].append(time.perf_counter() - start)
+                    stages[size].restore()
+            for size in sizes:
+                note = sweep.note
+                if len(set(due[size])) > 1 or len(set(done[size])) > 1:
+                    note += f" (due {due[size]}, done {done[size]}: not the same each time)"
+                results[size][sweep.name] = {
+                    "task": sweep.task,
+                    "seconds": statistics.median(times[size]),
+                    "seconds_each": times[size],
+                    "due": due[size][0],
+                    "done": done[size][0],
+                    "note": note,
+                }
+            each = [
+                f"{size:,}: {r['seconds']:.2f} s, due {r['due']}, done {r['done']}"
+                for size, r in ((size, results[size][sweep.name]) for size in sizes)
+            ]
+            log(f"  {sweep.name:<24} " + "; ".join(each))
     finally:
-        stage.drop()
+        for size, use in sizes.items():
+            use()
+            stages[size].drop()
     return results
 
 
