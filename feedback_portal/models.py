@@ -260,13 +260,17 @@ class PortalSettings(models.Model):
         return sorted(d for d in days if d > 0)
 
     def holiday_dates(self) -> set[date]:
-        found = set()
-        for line in self.holidays.splitlines():
-            try:
-                found.add(date.fromisoformat(line.strip()))
-            except ValueError:
-                continue
-        return found
+        """The agency's closed days; read once per text of the setting (the queue asks per row)."""
+        memo = getattr(self, "_holiday_memo", None)
+        if memo is None or memo[0] != self.holidays:
+            found = set()
+            for line in self.holidays.splitlines():
+                try:
+                    found.add(date.fromisoformat(line.strip()))
+                except ValueError:
+                    continue
+            memo = self._holiday_memo = (self.holidays, frozenset(found))
+        return set(memo[1])
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holiday_dates()
@@ -280,14 +284,16 @@ class PortalSettings(models.Model):
         )
 
     def working_days_since(self, day: date, today: date) -> int:
-        """Business days after `day` up to and including `today`: asked on Friday, it is 1 on Monday."""
-        holidays = self.holiday_dates()
-        count = 0
-        while day < today:
-            day += timedelta(days=1)
-            if day.weekday() < 5 and day not in holidays:
-                count += 1
-        return count
+        """Business days after `day` up to and including `today`: asked on Friday, it is 1 on Monday.
+
+        Counted by whole weeks, not day by day: a request waiting a year costs what one from
+        yesterday does."""
+        if day >= today:
+            return 0
+        weeks, rest = divmod((today - day).days, 7)
+        count = 5 * weeks + sum(1 for n in range(1, rest + 1) if (day.weekday() + n) % 7 < 5)
+        closed = sum(1 for h in self.holiday_dates() if day < h <= today and h.weekday() < 5)
+        return count - closed
 
     def last_day_overdue(self, today: date, business_days: int) -> date:
         """The latest day from which waiting is overdue by `today`: more than `business_days` business

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from candidates.models import Client
 from feedback_portal.models import PortalSettings, User
+from feedback_portal.widgets import ListSelect
 
 from .models import FeedbackRequest, FollowUp
 
@@ -83,11 +84,15 @@ class QueueFilter(django_filters.FilterSet):
     """The queue's view, search, filters and sort, from the address; a bad value is said and ignored."""
 
     view = django_filters.ChoiceFilter(
-        label="Show", choices=VIEWS, empty_label=None, method="filter_view", widget=forms.Select
+        label="Show", choices=VIEWS, empty_label=None, method="filter_view", widget=ListSelect
     )
     q = django_filters.CharFilter(label="Search", method="filter_search", max_length=100)
-    client = django_filters.ChoiceFilter(label="Client", empty_label="Every client", method="filter_client")
-    owner = django_filters.ChoiceFilter(label="Recruiter", empty_label="Everyone", method="filter_owner")
+    client = django_filters.ChoiceFilter(
+        label="Client", empty_label="Every client", method="filter_client", widget=ListSelect
+    )
+    owner = django_filters.ChoiceFilter(
+        label="Recruiter", empty_label="Everyone", method="filter_owner", widget=ListSelect
+    )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
@@ -102,7 +107,7 @@ class QueueFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         empty_label=None,
         method="filter_nothing",
-        widget=forms.Select,
+        widget=ListSelect,
     )
 
     class Meta:

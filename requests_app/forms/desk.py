@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from feedback_portal.models import User
+from feedback_portal.widgets import ListSelect
 
 from ..models import BulkRun
 from ..queue import recruiter_choices
@@ -15,6 +16,7 @@ def _recruiter_field(label: str, **kwargs) -> forms.ChoiceField:
     """A choice of the agency's recruiters; the choices are read when the form is made (cached)."""
     return forms.ChoiceField(
         label=label,
+        widget=ListSelect,
         error_messages={
             "required": "Choose the recruiter.",
             "invalid_choice": "Choose one of the agency's recruiters.",
@@ -111,9 +113,10 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         label="With the ticked requests",
         choices=[("", "Choose an action"), *BulkRun.Action.choices],
+        widget=ListSelect,
         error_messages={"required": "Choose what to do with them."},
     )
-    owner = forms.ChoiceField(label="Reassign to", required=False)
+    owner = forms.ChoiceField(label="Reassign to", required=False, widget=ListSelect)
     days = forms.IntegerField(
         label="Extend links by (days)",
         required=False,
