@@ -139,9 +139,16 @@ FOLLOW_UP_ANSWERED = EmailKind("follow_up_answered", Audience.CANDIDATE, _to_can
 
 
 def about_request(feedback_request: FeedbackRequest) -> QuerySet[OutboundEmail]:
-    """Every e-mail about the request: its own, and those about its routings (the manager's)."""
+    """Every e-mail about the request: its own, and those about its routings (the manager's).
+
+    By content type and id, with the routings' ids read first, so both halves are looked up
+    in the outbox's index on what an e-mail is about (a join through the routings could only
+    be answered by reading every e-mail: the retention sweep asks this once per request)."""
+    routing_ids = list(Routing.objects.filter(feedback_request=feedback_request).values_list("pk", flat=True))
+    types = ContentType.objects.get_for_models(FeedbackRequest, Routing)
     return OutboundEmail.objects.filter(
-        Q(feedback_request=feedback_request) | Q(routing__feedback_request=feedback_request)
+        Q(about_type=types[FeedbackRequest], about_id=feedback_request.pk)
+        | Q(about_type=types[Routing], about_id__in=routing_ids)
     )
 
 
