@@ -79,9 +79,10 @@ class ClientQuerySet(models.QuerySet):
 def count_open_requests(clients: "list[Client]") -> "list[Client]":
     """Set `open_requests` on each of `clients` (a page of the list), in one grouped query.
 
-    Only open requests are read, through the partial index on them, joined to these clients'
-    applications (application_client_idx, read from the index alone): the ended history of a
-    client, however long, is not counted, and neither is any other client's.
+    Only open requests are read, through the partial index on them, and grouped by the client
+    name each request keeps for the queue's sort (`client_sort`, its client's name in lower
+    case; names are unique in any case): a client's ended history, however long, is not read,
+    and neither is any application.
     """
     from requests_app.models import FeedbackRequest
 
@@ -89,13 +90,13 @@ def count_open_requests(clients: "list[Client]") -> "list[Client]":
         return clients
     counts = dict(
         FeedbackRequest.objects.open()
-        .filter(application__client__in=[c.pk for c in clients])
+        .filter(client_sort__in=[c.name.lower() for c in clients])
         .order_by()
-        .values_list("application__client")
+        .values_list("client_sort")
         .annotate(n=Count("*"))
     )
     for client in clients:
-        client.open_requests = counts.get(client.pk, 0)
+        client.open_requests = counts.get(client.name.lower(), 0)
     return clients
 
 

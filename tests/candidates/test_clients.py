@@ -198,6 +198,12 @@ def test_open_requests_are_counted_for_the_clients_of_each_page(
     assert _row(second, "Client 50")[-1] == "0"
     assert _row(first, "Client 00")[-1] == "0"
 
+    # Renamed, the client keeps its open requests (each request keeps its client's name).
+    late.name = "Zeta Renamed"
+    late.save()
+    renamed = recruiter_client.get(_link(first, "next")).content.decode()
+    assert _row(renamed, "Zeta Renamed")[-1] == "2"
+
 
 @pytest.mark.parametrize(
     "cursor",
