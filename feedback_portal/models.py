@@ -259,7 +259,7 @@ class PortalSettings(models.Model):
         days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
         return sorted(d for d in days if d > 0)
 
-    def holiday_dates(self) -> set[date]:
+    def holiday_dates(self) -> frozenset[date]:
         """The agency's closed days; read once per text of the setting (the queue asks per row)."""
         memo = getattr(self, "_holiday_memo", None)
         if memo is None or memo[0] != self.holidays:
@@ -270,7 +270,7 @@ class PortalSettings(models.Model):
                 except ValueError:
                     continue
             memo = self._holiday_memo = (self.holidays, frozenset(found))
-        return set(memo[1])
+        return memo[1]
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holiday_dates()

@@ -216,11 +216,14 @@ class Row:
 
 def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
     """Each request with its age in working days against the triage SLA (no query)."""
-    today = timezone.localdate()
-    shown = []
+    today, zone = timezone.localdate(), portal.zone
+    shown, ages = [], {}  # many rows began waiting on the same day
     for fr in requests:
         age = None
         if fr.needs and fr.waiting_since:
-            age = portal.working_days_since(timezone.localtime(fr.waiting_since, portal.zone).date(), today)
+            since = timezone.localtime(fr.waiting_since, zone).date()
+            if since not in ages:
+                ages[since] = portal.working_days_since(since, today)
+            age = ages[since]
         shown.append(Row(fr, age, age is not None and age > portal.triage_sla_business_days))
     return shown
