@@ -1,6 +1,7 @@
 """The recruiter's desk: reassigning, handing work over, bulk actions, and who sees what."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -168,6 +169,10 @@ def test_bulk_needs_a_choice_and_what_the_action_needs(recruiter_client, three_a
     chosen = [str(three_awaiting[0].feedback_request.uuid)]
     page = recruiter_client.post("/dashboard/bulk/", {"requests": chosen, "action": "decline"}, follow=True)
     assert "Write the note each candidate will read." in page.content.decode()
+    # One bulk action takes at most 500: it runs within the recruiter's own request.
+    many = [str(uuid.uuid4()) for _ in range(501)]
+    page = recruiter_client.post("/dashboard/bulk/", {"requests": many, "action": "remind"}, follow=True)
+    assert "Tick at most 500 requests at a time." in page.content.decode()
     assert not BulkRun.objects.exists()
 
 
