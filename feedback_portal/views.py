@@ -1,4 +1,5 @@
-"""Pages of the portal as a whole: home, health check and the development mailbox."""
+"""Pages of the portal as a whole: home, health check, the brand's logo and stylesheet, and the
+development mailbox."""
 
 import email
 import email.policy
@@ -10,8 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import quote_etag
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
+
+from . import brand
+from .models import PortalSettings
 
 
 @login_not_required
@@ -52,6 +57,50 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
     )
+
+
+# --- The brand: served from the settings row, cached by browsers until it changes ---------
+
+# A versioned address (?v= the current version) never changes content, so browsers keep it for
+# a year; any other asks again each time and gets a 304 while the ETag still matches.
+FOREVER = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
+
+
+def _cache_headers(response: HttpResponse, request: HttpRequest, current: str) -> HttpResponse:
+    response["Cache-Control"] = FOREVER if request.GET.get("v") == current else REVALIDATE
+    return response
+
+
+def _css_version(request: HttpRequest) -> str:
+    return brand.version(PortalSettings.load().brand_css)
+
+
+def _logo_version(request: HttpRequest) -> str | None:
+    return PortalSettings.load().logo_version or None
+
+
+@login_not_required
+@require_safe
+@condition(etag_func=_css_version)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand colour as CSS custom properties: a file, since the CSP allows no inline style."""
+    css = PortalSettings.load().brand_css
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    return _cache_headers(response, request, brand.version(css))
+
+
+@login_not_required
+@require_safe
+@condition(etag_func=_logo_version)
+def brand_logo(request: HttpRequest) -> HttpResponse:
+    """The agency's logo, from the database (every web machine sees it); 404 without one."""
+    row = PortalSettings.objects.filter(pk=1).values("logo", "logo_type", "logo_version").first()
+    if not row or not row["logo"]:
+        raise Http404("The agency has no logo.")
+    response = HttpResponse(bytes(row["logo"]), content_type=row["logo_type"])
+    response["ETag"] = quote_etag(row["logo_version"])  # what is sent, should the admin just have changed it
+    return _cache_headers(response, request, row["logo_version"])
 
 
 # --- Development mailbox: only when DEBUG ------------------------------------------
