@@ -121,12 +121,15 @@ def version(data: bytes | str) -> str:
 
 def stylesheet(colour: str) -> str:
     """The brand's stylesheet: the colour and two shades made from it, as the tokens portal.css reads."""
+    # Not for print: a printed page is black on white, with portal.css's print tokens.
     return (
         "/* The agency's brand colour, from its portal settings. */\n"
-        ":root {\n"
-        f"  --brand: {colour};\n"
-        f"  --brand-dark: {mix(colour, '#000000', 0.25)};\n"
-        f"  --brand-tint: {mix(colour, '#ffffff', 0.9)};\n"
+        "@media not print {\n"
+        "  :root {\n"
+        f"    --brand: {colour};\n"
+        f"    --brand-dark: {mix(colour, '#000000', 0.25)};\n"
+        f"    --brand-tint: {mix(colour, '#ffffff', 0.9)};\n"
+        "  }\n"
         "}\n"
     )
 
