@@ -105,32 +105,48 @@ def brand_logo(request: HttpRequest) -> HttpResponse:
 
 # --- Development mailbox: only when DEBUG ------------------------------------------
 
-SEPARATOR = "\n" + "-" * 79 + "\n"
+# How Django's file backend ends each message it appends to a file.
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
 def _mailbox() -> list[dict]:
-    """Every message the file backend wrote to var/mail/, newest first."""
+    """Every message the file backend wrote to var/mail/, newest first.
+
+    Read as bytes and parsed with the modern policy, so every part comes out decoded as its
+    headers say: 8-bit UTF-8, quoted-printable and base64 bodies, and encoded subjects and names.
+    """
     messages = []
     folder = Path(settings.MAIL_DIR)
     for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
-        chunks = [c for c in path.read_bytes().decode("utf-8", "replace").split(SEPARATOR) if c.strip()]
+        chunks = [c for c in path.read_bytes().split(SEPARATOR) if c.strip()]
         for index, chunk in reversed(list(enumerate(chunks))):
-            msg = email.message_from_string(chunk.lstrip("\n"), policy=email.policy.default)
+            msg = email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default)
             text = msg.get_body(preferencelist=("plain",))
             html = msg.get_body(preferencelist=("html",))
             messages.append(
                 {
                     "id": f"{path.stem}.{index}",
                     "subject": msg["subject"],
+                    "from": msg["from"],
                     "to": msg["to"],
                     "reply_to": msg["reply-to"],
                     "date": msg["date"],
-                    "text": text.get_content() if text else "",
+                    "text": _content(text),
                     "has_html": html is not None,
-                    "html": html.get_content() if html else "",
+                    "html": _content(html),
                 }
             )
     return messages
+
+
+def _content(part) -> str:
+    """A part's text, decoded; a part that cannot be decoded says so rather than break the page."""
+    if part is None:
+        return ""
+    try:
+        return part.get_content()
+    except (LookupError, ValueError) as exc:  # an unknown charset, a damaged encoding
+        return f"(This part could not be decoded: {exc})"
 
 
 @login_not_required
@@ -155,6 +171,8 @@ def mailbox_html(request: HttpRequest, message_id: str) -> HttpResponse:
     if message is None:
         raise Http404
     response = HttpResponse(message["html"])
-    # The e-mail's own inline styles are allowed here, and nothing else.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    # The e-mail's own inline styles are allowed here, and its images from the portal (the logo).
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+    )
     return response
