@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.forms.models import model_to_dict
 
 from feedback_portal import brand
@@ -121,6 +123,8 @@ def test_the_admin_uploads_a_logo_that_every_page_then_shows(admin_client, setti
     assert logo.status_code == 200
     assert logo["Content-Type"] == "image/png"
     assert logo.content == PNG
+    change_page = admin_client.get(CHANGE_PAGE).content.decode()
+    assert f'<img src="{portal.logo_url}" alt="The current logo">' in change_page
 
 
 def test_the_admin_refuses_an_svg_logo_and_a_too_light_colour_and_keeps_the_old_ones(
@@ -275,3 +279,32 @@ def test_signed_out_pages_carry_the_brand_too(client):
         html = client.get(url).content.decode()
         assert re.search(r"<title>[^<]+ · Northwind Talent</title>", html), url
         assert "hello@northwind.test" in html, url
+
+
+# --- Settings stored before the brand arrived -------------------------------------------------------
+
+BEFORE_BRAND = [("feedback_portal", "0012_user_uuid")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_agencys_name_support_email_and_sign_off_survive_the_brands_migration():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_BRAND)
+    old = executor.loader.project_state(BEFORE_BRAND).apps
+    old.get_model("feedback_portal", "PortalSettings").objects.create(
+        pk=1,
+        agency_name="Harbour Recruitment",
+        agency_contact_email="hi@harbour.test",
+        sign_off="Cheers, Harbour",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    portal = PortalSettings.objects.get()
+    assert (portal.agency_name, portal.agency_contact_email, portal.sign_off) == (
+        "Harbour Recruitment",
+        "hi@harbour.test",
+        "Cheers, Harbour",
+    )
+    assert (portal.brand_colour, portal.logo_url) == (brand.DEFAULT_COLOUR, "")
