@@ -22,9 +22,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The seed sends the demo's e-mails, so it needs SITE_URL too: their links lead to this PORT.
 run: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Feedback Portal: http://127.0.0.1:$(PORT)/"
 	@echo "  Dev mailbox:     http://127.0.0.1:$(PORT)/dev/mailbox/"

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html
 
+from . import brand
 from .models import OutboundEmail, PortalSettings, User
 
 
@@ -33,10 +36,47 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
 
+class PortalSettingsForm(forms.ModelForm):
+    """The settings, with the logo as an upload: checked for type and size, kept in the database."""
+
+    logo_file = forms.FileField(
+        label="New logo",
+        required=False,
+        help_text=f"A PNG, JPEG or WebP image of at most {brand.MAX_LOGO_BYTES // 1024} KB, shown beside "
+        "the agency's name in every page's header and e-mail. A wide logo about 80 pixels high looks best.",
+    )
+    remove_logo = forms.BooleanField(
+        label="Remove the logo", required=False, help_text="Pages and e-mails then show the name alone."
+    )
+
+    class Meta:
+        model = PortalSettings
+        fields = ["brand_colour"]  # the admin adds every other field its fieldsets list
+
+    def clean_logo_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        brand.check_logo_size(upload.size)  # before reading it
+        data = upload.read()
+        brand.validate_logo(data)
+        return data
+
+    def save(self, commit: bool = True) -> PortalSettings:
+        if self.cleaned_data.get("logo_file"):
+            self.instance.set_logo(self.cleaned_data["logo_file"])
+        elif self.cleaned_data.get("remove_logo"):
+            self.instance.set_logo(b"")
+        return super().save(commit)
+
+
 @admin.register(PortalSettings)
 class PortalSettingsAdmin(admin.ModelAdmin):
+    form = PortalSettingsForm
+    readonly_fields = ["current_logo"]
     fieldsets = [
         ("Agency", {"fields": ["agency_name", "agency_contact_email", "sign_off"]}),
+        ("Brand", {"fields": ["brand_colour", "current_logo", "logo_file", "remove_logo"]}),
         ("Time", {"fields": ["time_zone", "working_hours_start", "working_hours_end", "holidays"]}),
         (
             "Cadence",
@@ -59,6 +99,12 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         if db_field.name == "legal_terms":
             kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 30})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Current logo")
+    def current_logo(self, obj: PortalSettings) -> str:
+        if not obj.logo_version:
+            return "None yet: pages and e-mails show the agency's name alone."
+        return format_html('<img src="{}" alt="The current logo">', obj.logo_url)
 
     def has_add_permission(self, request) -> bool:
         return not PortalSettings.objects.exists()

@@ -159,7 +159,8 @@ def deliver(email_id: int, *, now: datetime | None = None) -> bool:
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            # The agency's name before the portal's address: who the e-mail is from to its reader.
+            from_email=PortalSettings.load().sender,
             to=[email.to_email],
             reply_to=[email.reply_to] if email.reply_to else None,
         )

@@ -5,14 +5,17 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
+from . import brand
 from .equality import DEFAULT_TERMS, term_problems
 
 
@@ -150,9 +153,35 @@ class OutboundEmail(models.Model):
 class PortalSettings(models.Model):
     """The agency's settings: one row, edited in the admin, created with defaults."""
 
-    agency_name = models.CharField(max_length=120, default="Northwind Talent")
-    agency_contact_email = models.EmailField(default="hello@northwind.test")
-    sign_off = models.CharField(max_length=200, default="The Northwind Talent team")
+    # The agency's brand: every page, every e-mail and the dev mailbox read it from here.
+    agency_name = models.CharField(
+        max_length=120,
+        default="Northwind Talent",
+        help_text="Shown in every page's header, footer and title, and as the sender of every e-mail.",
+    )
+    agency_contact_email = models.EmailField(
+        "support e-mail",
+        default="hello@northwind.test",
+        help_text="Where candidates and hiring managers can write: in every page's footer and e-mail.",
+    )
+    sign_off = models.CharField(
+        max_length=200,
+        default="The Northwind Talent team",
+        help_text="The line every e-mail ends with, above the agency's name.",
+    )
+    brand_colour = models.CharField(
+        "brand colour",
+        max_length=7,
+        default=brand.DEFAULT_COLOUR,
+        validators=[brand.validate_brand_colour],
+        help_text="The header, buttons and links, as # and six hexadecimal digits (e.g. #1f4e8c). White "
+        f"text sits on it, so it needs a contrast of at least {brand.MIN_CONTRAST}:1 against white.",
+    )
+    # The logo is kept in the database, so every web machine serves the same one; it is small
+    # (brand.MAX_LOGO_BYTES) and `load()` leaves it out of the cached row.
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_version = models.CharField(max_length=16, blank=True, editable=False)
     time_zone = models.CharField(max_length=60, default="Europe/London")
     working_hours_start = models.PositiveSmallIntegerField(default=9)
     working_hours_end = models.PositiveSmallIntegerField(default=17)
@@ -208,6 +237,7 @@ class PortalSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        self.brand_colour = (self.brand_colour or brand.DEFAULT_COLOUR).lower()
         super().save(*args, **kwargs)
         cache.delete(self.cache_key())
 
@@ -239,9 +269,36 @@ class PortalSettings(models.Model):
         """The settings row, read through the cache so pages keep their query budget."""
         obj = cache.get(cls.cache_key())
         if obj is None:
-            obj, _ = cls.objects.get_or_create(pk=1)
+            # Without the logo's bytes: every page reads this row, only the logo's address reads those.
+            obj, _ = cls.objects.defer("logo").get_or_create(pk=1)
             cache.set(cls.cache_key(), obj, None)  # until the admin saves it again
         return obj
+
+    def set_logo(self, data: bytes) -> None:
+        """A new logo (already checked by `brand.validate_logo`), or none with empty bytes."""
+        self.logo = data
+        self.logo_type = (brand.logo_type(data) or "") if data else ""
+        self.logo_version = brand.version(data) if data else ""
+
+    @property
+    def logo_url(self) -> str:
+        """The logo's address, versioned so browsers keep it until it changes; empty without one."""
+        if not self.logo_version:
+            return ""
+        return f"{reverse('brand_logo')}?v={self.logo_version}"
+
+    @property
+    def brand_css(self) -> str:
+        return brand.stylesheet(self.brand_colour)
+
+    @property
+    def brand_css_url(self) -> str:
+        return f"{reverse('brand_css')}?v={brand.version(self.brand_css)}"
+
+    @property
+    def sender(self) -> str:
+        """The From header of the portal's and allauth's e-mails: the agency's name and our address."""
+        return brand.sender(self.agency_name, settings.DEFAULT_FROM_EMAIL)
 
     @property
     def link_expiry(self) -> timedelta:

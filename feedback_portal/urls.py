@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("brand.css", views.brand_css, name="brand_css"),
+    path("brand/logo", views.brand_logo, name="brand_logo"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("dev/mailbox/", views.mailbox, name="dev_mailbox"),

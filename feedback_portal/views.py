@@ -1,4 +1,5 @@
-"""Pages of the portal as a whole: home, health check and the development mailbox."""
+"""Pages of the portal as a whole: home, health check, the brand's logo and stylesheet, and the
+development mailbox."""
 
 import email
 import email.policy
@@ -10,8 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import quote_etag
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
+
+from . import brand
+from .models import PortalSettings
 
 
 @login_not_required
@@ -54,34 +59,94 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+# --- The brand: served from the settings row, cached by browsers until it changes ---------
+
+# A versioned address (?v= the current version) never changes content, so browsers keep it for
+# a year; any other asks again each time and gets a 304 while the ETag still matches.
+FOREVER = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
+
+
+def _cache_headers(response: HttpResponse, request: HttpRequest, current: str) -> HttpResponse:
+    response["Cache-Control"] = FOREVER if request.GET.get("v") == current else REVALIDATE
+    return response
+
+
+def _css_version(request: HttpRequest) -> str:
+    return brand.version(PortalSettings.load().brand_css)
+
+
+def _logo_version(request: HttpRequest) -> str | None:
+    return PortalSettings.load().logo_version or None
+
+
+@login_not_required
+@require_safe
+@condition(etag_func=_css_version)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand colour as CSS custom properties: a file, since the CSP allows no inline style."""
+    css = PortalSettings.load().brand_css
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    return _cache_headers(response, request, brand.version(css))
+
+
+@login_not_required
+@require_safe
+@condition(etag_func=_logo_version)
+def brand_logo(request: HttpRequest) -> HttpResponse:
+    """The agency's logo, from the database (every web machine sees it); 404 without one."""
+    row = PortalSettings.objects.filter(pk=1).values("logo", "logo_type", "logo_version").first()
+    if not row or not row["logo"]:
+        raise Http404("The agency has no logo.")
+    response = HttpResponse(bytes(row["logo"]), content_type=row["logo_type"])
+    response["ETag"] = quote_etag(row["logo_version"])  # what is sent, should the admin just have changed it
+    return _cache_headers(response, request, row["logo_version"])
+
+
 # --- Development mailbox: only when DEBUG ------------------------------------------
 
-SEPARATOR = "\n" + "-" * 79 + "\n"
+# How Django's file backend ends each message it appends to a file.
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
 def _mailbox() -> list[dict]:
-    """Every message the file backend wrote to var/mail/, newest first."""
+    """Every message the file backend wrote to var/mail/, newest first.
+
+    Read as bytes and parsed with the modern policy, so every part comes out decoded as its
+    headers say: 8-bit UTF-8, quoted-printable and base64 bodies, and encoded subjects and names.
+    """
     messages = []
     folder = Path(settings.MAIL_DIR)
     for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
-        chunks = [c for c in path.read_bytes().decode("utf-8", "replace").split(SEPARATOR) if c.strip()]
+        chunks = [c for c in path.read_bytes().split(SEPARATOR) if c.strip()]
         for index, chunk in reversed(list(enumerate(chunks))):
-            msg = email.message_from_string(chunk.lstrip("\n"), policy=email.policy.default)
+            msg = email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default)
             text = msg.get_body(preferencelist=("plain",))
             html = msg.get_body(preferencelist=("html",))
             messages.append(
                 {
                     "id": f"{path.stem}.{index}",
                     "subject": msg["subject"],
+                    "from": msg["from"],
                     "to": msg["to"],
                     "reply_to": msg["reply-to"],
                     "date": msg["date"],
-                    "text": text.get_content() if text else "",
+                    "text": _content(text),
                     "has_html": html is not None,
-                    "html": html.get_content() if html else "",
+                    "html": _content(html),
                 }
             )
     return messages
+
+
+def _content(part) -> str:
+    """A part's text, decoded; a part that cannot be decoded says so rather than break the page."""
+    if part is None:
+        return ""
+    try:
+        return part.get_content()
+    except (LookupError, ValueError) as exc:  # an unknown charset, a damaged encoding
+        return f"(This part could not be decoded: {exc})"
 
 
 @login_not_required
@@ -106,6 +171,8 @@ def mailbox_html(request: HttpRequest, message_id: str) -> HttpResponse:
     if message is None:
         raise Http404
     response = HttpResponse(message["html"])
-    # The e-mail's own inline styles are allowed here, and nothing else.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    # The e-mail's own inline styles are allowed here, and its images from the portal (the logo).
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+    )
     return response
