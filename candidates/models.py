@@ -295,6 +295,12 @@ class Application(models.Model):
     is_confirmed = models.BooleanField(
         default=True, help_text="Unconfirmed when described by a candidate, until triage."
     )
+    company_as_described = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The company as the candidate wrote it, when they described the application: "
+        "they read it so until a recruiter confirms the client.",
+    )
     interviewers = models.TextField(
         blank=True,
         help_text="Who interviewed the candidate, one name per line: feedback is checked for these "
@@ -343,6 +349,19 @@ class Application(models.Model):
     def is_negative(self) -> bool:
         return self.outcome in self.NEGATIVE_OUTCOMES
 
+    @property
+    def company_for_candidate(self) -> str:
+        """The company's name on the candidate's pages and e-mails: as they wrote it until a recruiter
+        confirms the application, so nothing tells them whether (or which) client it matched."""
+        if self.company_as_described and not self.is_confirmed:
+            return self.company_as_described
+        return self.client.name
+
+    @property
+    def outcome_for_candidate(self) -> str:
+        """What the outcome means, kindly, in the candidate's words ("" while pending or hired)."""
+        return OUTCOME_FOR_CANDIDATES.get(self.outcome, "")
+
     def asking_closes_on(self, months: int) -> date | None:
         """The last day the candidate may ask for feedback: `months` after the outcome."""
         return add_months(self.outcome_on, months) if self.outcome_on else None
@@ -351,3 +370,21 @@ class Application(models.Model):
         """Is `today` within the asking window? An outcome without a date has no window to miss."""
         closes = self.asking_closes_on(months)
         return closes is None or today <= closes
+
+
+# What each way of being turned down means, for the candidate: their pages and the invitation
+# to ask say it. A role withdrawn or reposted is about the company, not the candidate.
+OUTCOME_FOR_CANDIDATES = {
+    Application.Outcome.NOT_SELECTED: (
+        "The company chose another candidate this time. Feedback can show what would make your "
+        "next application stronger."
+    ),
+    Application.Outcome.WITHDRAWN: (
+        "The company withdrew the role — this says nothing about you. It can still help to hear "
+        "how your interview came across."
+    ),
+    Application.Outcome.REPOSTED: (
+        "The company decided to advertise the role again. That is usually about what the role needs, "
+        "not about you; feedback can tell you how your interview came across."
+    ),
+}
