@@ -50,6 +50,16 @@ def released(feedback_request: FeedbackRequest) -> Released | None:
     return Released(response.released_summary, list(response.answers.all()), response.corrected_at)
 
 
+def recruiter_noted(response: FeedbackResponse) -> bool:
+    """Did the recruiter put words of their own in the summary the candidate reads?
+
+    The summary starts as the interview team's; a released summary that is not theirs (written
+    where they gave none, or rewritten) is the recruiter's note, and the release e-mail says so.
+    """
+    released = response.released_summary.strip()
+    return bool(released) and released != response.summary.strip()
+
+
 @dataclass
 class AreaView:
     """One area of released feedback as the candidate's page lays it out: both views side by side,
