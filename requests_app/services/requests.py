@@ -52,7 +52,8 @@ def submit_request(
                     if a in Area.values and r in Rating.values
                 },
                 questions=questions.strip(),
-                consent_to_forward=consent_to_forward,
+                # Consent is to pass on questions: with none, there is nothing it could allow.
+                consent_to_forward=consent_to_forward and bool(questions.strip()),
                 owner=application.recruiter,
             )
     except IntegrityError:
