@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from feedback_portal.dates import add_months
 
+from . import companies
+
 
 class CandidateProfile(models.Model):
     """A candidate's details beyond their account."""
@@ -45,6 +47,16 @@ class ClientQuerySet(models.QuerySet):
     def named(self, name: str) -> "ClientQuerySet":
         """Clients called `name`, compared as client_name_unique_ci compares them (lower-cased)."""
         return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
+
+    def matching(self, written: str) -> "Client | None":
+        """The client a candidate means by the company name they wrote, or None (candidates.companies).
+
+        One query reads every client's id and name: an agency has hundreds of clients, not millions,
+        and the forgiving comparison happens in Python. The holding client is never a match.
+        """
+        names = self.exclude(name=HOLDING_CLIENT_NAME).values_list("pk", "name")
+        pk = companies.match(written, names)
+        return None if pk is None else self.get(pk=pk)
 
     def with_counts(self) -> "ClientQuerySet":
         """Each client with its owner, active hiring managers and open feedback requests, in one query.
@@ -137,6 +149,11 @@ class Client(models.Model):
         return self.name
 
     @property
+    def is_holding(self) -> bool:
+        """Is this where described applications wait whose company matched no client?"""
+        return self.name == HOLDING_CLIENT_NAME
+
+    @property
     def policy_for_candidates(self) -> str:
         return {
             self.FeedbackPolicy.FULL: "This client gives full written feedback.",
@@ -151,6 +168,12 @@ class Client(models.Model):
     def policy_for_recruiters(self) -> str:
         """What the policy means for the hiring manager's form and for the candidate."""
         return POLICY_FOR_RECRUITERS[self.feedback_policy]
+
+
+# Where an application a candidate describes goes when its company matches no client: its own
+# client row, so every application still has one, until a recruiter confirms the right client at
+# triage (or declines). Candidates never read this name: they see the company as they wrote it.
+HOLDING_CLIENT_NAME = "Company to confirm (described by a candidate)"
 
 
 # What each policy does, where recruiters choose it and read it (forms and client pages).
