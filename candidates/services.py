@@ -231,9 +231,16 @@ def set_interviewers(*, application: Application, names: str) -> Application:
 
 
 @transaction.atomic
-def confirm_application(*, application: Application) -> bool:
-    """The recruiter confirms a candidate-described application at triage."""
-    return bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(is_confirmed=True))
+def confirm_application(*, application: Application, client: Client | None = None) -> bool:
+    """The recruiter confirms a candidate-described application at triage, with the client the
+    candidate meant when it differs from the one matched (or none was). False if already done."""
+    changes = {"is_confirmed": True, **({"client": client} if client is not None else {})}
+    confirmed = bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(**changes))
+    if confirmed:
+        application.is_confirmed = True
+        if client is not None:
+            application.client = client
+    return confirmed
 
 
 @transaction.atomic
