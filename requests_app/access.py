@@ -25,7 +25,9 @@ def request_for_candidate(request: HttpRequest, request_uuid: UUID) -> FeedbackR
     """One of the signed-in candidate's own feedback requests; 404 for anyone else."""
     return get_object_or_404(
         # The recruiter who looks after it: the candidate's page names them, with their e-mail.
-        FeedbackRequest.objects.select_related("application__client", "application__recruiter", "follow_up", "owner"),
+        FeedbackRequest.objects.select_related(
+            "application__client", "application__recruiter", "follow_up", "owner"
+        ),
         uuid=request_uuid,
         candidate=request.user,
     )

@@ -154,9 +154,7 @@ FEEDBACK_RELEASED = EmailKind(
 # To the candidate: their released feedback was corrected in a way that matters (not for a typo).
 FEEDBACK_UPDATED = EmailKind("feedback_updated", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
 # To the candidate: a kind word that no detailed feedback will come.
-REQUEST_DECLINED = EmailKind(
-    "request_declined", Audience.CANDIDATE, _request_declined, about=FeedbackRequest
-)
+REQUEST_DECLINED = EmailKind("request_declined", Audience.CANDIDATE, _request_declined, about=FeedbackRequest)
 # To the owning recruiter, at once: the candidate asked a follow-up question.
 FOLLOW_UP_ASKED = EmailKind("follow_up_asked", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
 # To the hiring manager whose feedback was released: the follow-up question, with a fresh link.

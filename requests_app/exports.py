@@ -108,7 +108,8 @@ def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
         "consent_to_forward": fr.consent_to_forward,
         "usefulness": fr.get_usefulness_display(),
         "timeline": [
-            {"at": e.created_at, "what": e.candidate_label, "message": e.candidate_message} for e in fr.candidate_events
+            {"at": e.created_at, "what": e.candidate_label, "message": e.candidate_message}
+            for e in fr.candidate_events
         ],
         "feedback": _released_feedback(fr, released) if released else None,
         "follow_up": _candidate_follow_up(fr),

@@ -166,6 +166,7 @@ class ConfirmApplicationForm(forms.Form):
         client = self.cleaned_data["client"]
         if client is None and self.application.client.is_holding:
             raise forms.ValidationError(
-                "Choose the client the candidate means — or decline the request if we do not recruit for them."
+                "Choose the client the candidate means — "
+                "or decline the request if we do not recruit for them."
             )
         return client

@@ -119,7 +119,9 @@ def close_request(*, feedback_request: FeedbackRequest, actor: User | None = Non
 
 
 @transaction.atomic
-def confirm_application(*, feedback_request: FeedbackRequest, actor: User, client: Client | None = None) -> bool:
+def confirm_application(
+    *, feedback_request: FeedbackRequest, actor: User, client: Client | None = None
+) -> bool:
     """The recruiter confirms the application a candidate described, and the client they meant;
     noted on the timeline. A company that matched no client needs one chosen (ValueError)."""
     application = feedback_request.application
