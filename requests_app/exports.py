@@ -86,7 +86,7 @@ def _application(application: Application) -> dict[str, Any]:
     return {
         "id": application.uuid,
         "role": application.role_title,
-        "client": application.client.name,
+        "client": application.company_for_candidate,
         "stage": application.get_stage_display(),
         "interviewed_on": application.interviewed_on,
         "outcome": application.get_outcome_display(),
@@ -123,7 +123,7 @@ def _candidate_follow_up(fr: FeedbackRequest) -> dict[str, Any] | None:
         return None
     answered = follow_up.state == FollowUp.State.ANSWERED
     if follow_up.answer_source == FollowUp.Source.INTERVIEW_TEAM:
-        source = f"The interview team at {fr.application.client.name}"
+        source = f"The interview team at {fr.application.company_for_candidate}"
     else:
         source = "Your recruiter"
     return {
@@ -139,7 +139,7 @@ def _candidate_follow_up(fr: FeedbackRequest) -> dict[str, Any] | None:
 def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[str, Any]:
     """The recruiter's released version, as the request page shows it."""
     return {
-        "from": f"The interview team at {fr.application.client.name}",
+        "from": f"The interview team at {fr.application.company_for_candidate}",
         "released_at": response.released_at,
         "summary": response.released_summary,
         "areas": [
