@@ -66,6 +66,7 @@ class AreaView:
     the team's comment, then next steps."""
 
     label: str
+    self_rating: str  # "" when they preferred not to say
     self_label: str
     team_rating: str
     team_label: str
@@ -92,12 +93,12 @@ def compare(feedback: Released, feedback_request: FeedbackRequest) -> list[AreaV
         if id(answer) not in shown and answer.area not in asked:
             continue
         own = mine.get(answer.area)
+        said = own if own in Rating.values and own != Rating.NOT_ASSESSED else ""
         rows.append(
             AreaView(
                 label=Area(answer.area).label,
-                self_label=Rating(own).label
-                if own in Rating.values and own != Rating.NOT_ASSESSED
-                else SELF_NOT_SAID,
+                self_rating=said,
+                self_label=Rating(said).label if said else SELF_NOT_SAID,
                 team_rating=answer.rating,
                 team_label=Rating(answer.rating).label,
                 comment=answer.released_comment,
