@@ -121,3 +121,21 @@ def test_until_confirmed_the_candidate_reads_the_company_as_they_wrote_it(
     html = candidate_client.get(f"/requests/{feedback_request.uuid}/").content.decode()
     assert "Acme Analytics" not in html
     assert "acme" in html
+
+
+def test_the_recruiters_new_request_e_mail_says_the_company_matched_no_client(
+    candidate_client,
+    client_factory,
+    recruiter,
+    portal_settings,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    client_factory(name="Acme Analytics", owner=recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        _described(candidate_client, "Hooli")
+    [to_recruiter] = [m for m in mailoutbox if "has asked for feedback" in m.body]
+    assert (
+        "writing the company as “Hooli”, which matches none of our clients: confirm it first."
+        in to_recruiter.body
+    )
