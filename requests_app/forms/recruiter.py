@@ -52,8 +52,12 @@ class DeclineRequestForm(forms.Form):
         label="Note for the candidate's timeline",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial="The interview team is not able to share detailed feedback this time. "
-        "Your recruiter is glad to talk through your next steps.",
+        # In the recruiter's own voice: the page and the e-mail give the reason first, kindly
+        # (feedback.decline_explanation), then this note.
+        initial="I'm sorry there is no more to share this time. I'd be glad to talk through your "
+        "interview and what to try next.",
+        help_text="The candidate reads it on their page and in the e-mail, after the reason the "
+        "interview team gave, in kind words.",
         error_messages={"required": "Write a short note for the candidate."},
     )
 

@@ -384,7 +384,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     page.get_by_label("Note for the candidate's timeline").fill("")
     page.get_by_role("button", name="Decline and tell the candidate").click()
     expect(page.get_by_label("Note for the candidate's timeline")).to_have_accessible_description(
-        "Write a short note for the candidate."
+        re.compile(r"Write a short note for the candidate\.")
     )
     audit.check(page, "request, submitted, declining with errors")
 
