@@ -263,3 +263,16 @@ def test_the_timeline_says_we_e_mailed_you_once_per_e_mail_without_its_subject(
     assert timeline.count("We e-mailed you") == 2
     assert "We have your feedback request" not in timeline
     assert "E-mail to the candidate" not in timeline
+
+
+def test_declined_page_renders_in_a_fixed_number_of_queries(
+    candidate_client, submitted_request, recruiter, django_assert_num_queries
+):
+    services.decline_request(feedback_request=submitted_request, actor=recruiter, message="Sorry.")
+    # 1. the signed-in user (the session comes from the cache)
+    # 2. the request, with its application, client, recruiters and follow-up, owned by this candidate
+    # 3. its latest answer, for the reason the manager chose (none here)
+    # 4. the candidate-visible timeline
+    with django_assert_num_queries(4):
+        page = candidate_client.get(url(submitted_request))
+    assert page.status_code == 200

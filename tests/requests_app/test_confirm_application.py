@@ -139,3 +139,12 @@ def test_the_recruiters_new_request_e_mail_says_the_company_matched_no_client(
         "writing the company as “Hooli”, which matches none of our clients: confirm it first."
         in to_recruiter.body
     )
+
+
+def test_the_applications_list_shows_how_the_candidate_wrote_the_company(
+    candidate_client, desk, client_factory, portal_settings
+):
+    client_factory(name="Acme Analytics")
+    _described(candidate_client, "acme ltd")
+    html = desk.get("/dashboard/applications/?show=all").content.decode()
+    assert "the candidate wrote “acme ltd”" in html
