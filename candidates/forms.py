@@ -94,6 +94,7 @@ class DescribeApplicationForm(forms.Form):
 
     company = forms.CharField(
         label="Company you interviewed with",
+        help_text="As you know it: your recruiter checks the details.",
         max_length=200,
         error_messages={"required": "Enter the company's name."},
     )
@@ -112,21 +113,10 @@ class DescribeApplicationForm(forms.Form):
         choices=[(o.value, o.label) for o in Application.NEGATIVE_OUTCOMES],
     )
 
-    def __init__(self, *args, contact_email: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contact_email = contact_email
-
     def clean_company(self):
-        name = self.cleaned_data["company"].strip()
-        client = Client.objects.filter(name__iexact=name).first()
-        if client is None:
-            contact = f" or write to {self.contact_email}" if self.contact_email else ""
-            raise forms.ValidationError(
-                f"We can’t find “{name}” among the companies we recruit for. "
-                f"Check the spelling as the company writes it{contact}."
-            )
-        self.client = client
-        return name
+        # Any name is accepted as written: the service matches it to a client, or leaves it for
+        # the recruiter to confirm. Saying here whether it matched would reveal the client list.
+        return tidy(self.cleaned_data["company"])
 
     def clean_interviewed_on(self):
         return _not_in_future(self.cleaned_data.get("interviewed_on"), "interview date")

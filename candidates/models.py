@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from feedback_portal.dates import add_months
 
+from . import companies
+
 
 class CandidateProfile(models.Model):
     """A candidate's details beyond their account."""
@@ -45,6 +47,16 @@ class ClientQuerySet(models.QuerySet):
     def named(self, name: str) -> "ClientQuerySet":
         """Clients called `name`, compared as client_name_unique_ci compares them (lower-cased)."""
         return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
+
+    def matching(self, written: str) -> "Client | None":
+        """The client a candidate means by the company name they wrote, or None (candidates.companies).
+
+        One query reads every client's id and name: an agency has hundreds of clients, not millions,
+        and the forgiving comparison happens in Python. The holding client is never a match.
+        """
+        names = self.exclude(name=HOLDING_CLIENT_NAME).values_list("pk", "name")
+        pk = companies.match(written, names)
+        return None if pk is None else self.get(pk=pk)
 
     def with_counts(self) -> "ClientQuerySet":
         """Each client with its owner, active hiring managers and open feedback requests, in one query.
@@ -138,6 +150,11 @@ class Client(models.Model):
         return self.name
 
     @property
+    def is_holding(self) -> bool:
+        """Is this where described applications wait whose company matched no client?"""
+        return self.name == HOLDING_CLIENT_NAME
+
+    @property
     def policy_for_candidates(self) -> str:
         return {
             self.FeedbackPolicy.FULL: "This client gives full written feedback.",
@@ -152,6 +169,12 @@ class Client(models.Model):
     def policy_for_recruiters(self) -> str:
         """What the policy means for the hiring manager's form and for the candidate."""
         return POLICY_FOR_RECRUITERS[self.feedback_policy]
+
+
+# Where an application a candidate describes goes when its company matches no client: its own
+# client row, so every application still has one, until a recruiter confirms the right client at
+# triage (or declines). Candidates never read this name: they see the company as they wrote it.
+HOLDING_CLIENT_NAME = "Company to confirm (described by a candidate)"
 
 
 # What each policy does, where recruiters choose it and read it (forms and client pages).
@@ -296,6 +319,12 @@ class Application(models.Model):
     is_confirmed = models.BooleanField(
         default=True, help_text="Unconfirmed when described by a candidate, until triage."
     )
+    company_as_described = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The company as the candidate wrote it, when they described the application: "
+        "they read it so until a recruiter confirms the client.",
+    )
     interviewers = models.TextField(
         blank=True,
         help_text="Who interviewed the candidate, one name per line: feedback is checked for these "
@@ -344,6 +373,19 @@ class Application(models.Model):
     def is_negative(self) -> bool:
         return self.outcome in self.NEGATIVE_OUTCOMES
 
+    @property
+    def company_for_candidate(self) -> str:
+        """The company's name on the candidate's pages and e-mails: as they wrote it until a recruiter
+        confirms the application, so nothing tells them whether (or which) client it matched."""
+        if self.company_as_described and not self.is_confirmed:
+            return self.company_as_described
+        return self.client.name
+
+    @property
+    def outcome_for_candidate(self) -> str:
+        """What the outcome means, kindly, in the candidate's words ("" while pending or hired)."""
+        return OUTCOME_FOR_CANDIDATES.get(self.outcome, "")
+
     def asking_closes_on(self, months: int) -> date | None:
         """The last day the candidate may ask for feedback: `months` after the outcome."""
         return add_months(self.outcome_on, months) if self.outcome_on else None
@@ -352,3 +394,21 @@ class Application(models.Model):
         """Is `today` within the asking window? An outcome without a date has no window to miss."""
         closes = self.asking_closes_on(months)
         return closes is None or today <= closes
+
+
+# What each way of being turned down means, for the candidate: their pages and the invitation
+# to ask say it. A role withdrawn or reposted is about the company, not the candidate.
+OUTCOME_FOR_CANDIDATES = {
+    Application.Outcome.NOT_SELECTED: (
+        "The company chose another candidate this time. Feedback can show what would make your "
+        "next application stronger."
+    ),
+    Application.Outcome.WITHDRAWN: (
+        "The company withdrew the role — this says nothing about you. It can still help to hear "
+        "how your interview came across."
+    ),
+    Application.Outcome.REPOSTED: (
+        "The company decided to advertise the role again. That is usually about what the role needs, "
+        "not about you; feedback can tell you how your interview came across."
+    ),
+}

@@ -9,7 +9,7 @@ from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
 from .emails import FEEDBACK_INVITATION
-from .models import Application, CandidateProfile, Client, HiringManager
+from .models import HOLDING_CLIENT_NAME, Application, CandidateProfile, Client, HiringManager
 
 
 def ensure_candidate_profile(*, user: User) -> CandidateProfile:
@@ -169,13 +169,20 @@ def create_application(
 def describe_application(
     *,
     candidate: User,
-    client: Client,
+    company: str,
     role_title: str,
     stage: str,
     outcome: str,
     interviewed_on: date | None = None,
 ) -> Application:
-    """A candidate's own account of an application we do not list: unconfirmed until triage."""
+    """A candidate's own account of an application we do not list: unconfirmed until triage.
+
+    The company is kept as they wrote it, and matched to a client by a forgiving comparison
+    (Client.objects.matching); a company that matches none waits under the holding client. The
+    candidate is told the same either way: the agency's client list is never revealed.
+    """
+    company = tidy(company)
+    client = Client.objects.matching(company) or holding_client()
     application = create_application(
         client=client,
         recruiter=client.owner,
@@ -188,10 +195,32 @@ def describe_application(
         outcome_on=timezone.localdate(),
         source=Application.Source.CANDIDATE,
     )
-    if application.candidate_id != candidate.pk:
-        application.candidate = candidate
-        application.save(update_fields=["candidate"])
+    application.company_as_described = company
+    application.candidate = candidate
+    application.save(update_fields=["company_as_described", "candidate"])
     return application
+
+
+def holding_client() -> Client:
+    """The client row for described applications whose company matched no client (made once).
+
+    Owned by the agency's first admin (else first recruiter) who can sign in: the request's
+    e-mails and the triage go to them, who confirm the right client or decline.
+    """
+    client = Client.objects.named(HOLDING_CLIENT_NAME).first()
+    if client is not None:
+        return client
+    owner = (
+        User.objects.filter(role__in=[User.Role.ADMIN, User.Role.RECRUITER], is_active=True)
+        .order_by("role", "pk")  # "admin" sorts before "recruiter": admins first
+        .first()
+    )
+    if owner is None:
+        raise ValueError("No recruiter can look after a described application: add one first.")
+    try:
+        return create_client(name=HOLDING_CLIENT_NAME, owner=owner)
+    except ClientNameTaken:  # made by another candidate's request meanwhile
+        return Client.objects.named(HOLDING_CLIENT_NAME).get()
 
 
 def set_interviewers(*, application: Application, names: str) -> Application:
@@ -202,9 +231,16 @@ def set_interviewers(*, application: Application, names: str) -> Application:
 
 
 @transaction.atomic
-def confirm_application(*, application: Application) -> bool:
-    """The recruiter confirms a candidate-described application at triage."""
-    return bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(is_confirmed=True))
+def confirm_application(*, application: Application, client: Client | None = None) -> bool:
+    """The recruiter confirms a candidate-described application at triage, with the client the
+    candidate meant when it differs from the one matched (or none was). False if already done."""
+    changes = {"is_confirmed": True, **({"client": client} if client is not None else {})}
+    confirmed = bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(**changes))
+    if confirmed:
+        application.is_confirmed = True
+        if client is not None:
+            application.client = client
+    return confirmed
 
 
 @transaction.atomic

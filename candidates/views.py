@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback_portal.access import candidate_required, recruiter_required
-from feedback_portal.models import PortalSettings
 from feedback_portal.paging import cursor_from, keyset_page
 
 from . import services
@@ -26,14 +25,12 @@ from .models import APPLICATION_ORDER, CLIENT_ORDERS, Application, Client, count
 @candidate_required
 def describe_application(request: HttpRequest) -> HttpResponse:
     """An application we don't list: the candidate describes it, then asks for feedback on it."""
-    form = DescribeApplicationForm(
-        request.POST if request.method == "POST" else None,
-        contact_email=PortalSettings.load().agency_contact_email,
-    )
+    form = DescribeApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the company is a client: the client list stays private.
         application = services.describe_application(
             candidate=request.user,
-            client=form.client,
+            company=form.cleaned_data["company"],
             role_title=form.cleaned_data["role_title"],
             stage=form.cleaned_data["stage"],
             outcome=form.cleaned_data["outcome"],

@@ -24,7 +24,10 @@ GRANTS_KEY = "respond_grants"
 def request_for_candidate(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
     """One of the signed-in candidate's own feedback requests; 404 for anyone else."""
     return get_object_or_404(
-        FeedbackRequest.objects.select_related("application__client", "follow_up"),
+        # The recruiter who looks after it: the candidate's page names them, with their e-mail.
+        FeedbackRequest.objects.select_related(
+            "application__client", "application__recruiter", "follow_up", "owner"
+        ),
         uuid=request_uuid,
         candidate=request.user,
     )

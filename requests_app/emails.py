@@ -16,7 +16,7 @@ from feedback_portal import mail
 from feedback_portal.mail import Audience, Cancelled, EmailKind
 from feedback_portal.models import OutboundEmail
 
-from . import lifecycle, tokens
+from . import feedback, lifecycle, tokens
 from .digest import digest_for
 from .models import Event, FeedbackRequest, FollowUp, Routing
 
@@ -25,7 +25,7 @@ SENDER_LABEL = "Feedback Portal"  # who the timeline says acted, for what the po
 
 def _request(pk: int) -> FeedbackRequest:
     return FeedbackRequest.objects.select_related(
-        "application__client", "application__recruiter", "candidate"
+        "application__client", "application__recruiter", "candidate", "owner"
     ).get(pk=pk)
 
 
@@ -54,8 +54,35 @@ def _to_recruiter(email: OutboundEmail) -> dict:
     return _about(_request(email.about_id), "requests_app:dashboard_request")
 
 
-def _to_candidate(email: OutboundEmail) -> dict:
-    return _about(_request(email.about_id), "requests_app:candidate_request")
+def _to_candidate(email: OutboundEmail, **extra) -> dict:
+    feedback_request = _request(email.about_id)
+    return _about(
+        feedback_request,
+        "requests_app:candidate_request",
+        # As on their pages: the company as they wrote it until confirmed, and who to talk to.
+        company=feedback_request.application.company_for_candidate,
+        recruiter=feedback_request.owner or feedback_request.application.recruiter,
+        **extra,
+    )
+
+
+def _feedback_released(email: OutboundEmail) -> dict:
+    """Says the recruiter added words of their own only when they did (see feedback.recruiter_noted)."""
+    context = _to_candidate(email)
+    response = context["feedback_request"].responses.filter(released_at__isnull=False).first()
+    context["recruiter_noted"] = feedback.recruiter_noted(response) if response else False
+    context["from_a_call"] = bool(response and response.answered_by_recruiter_id)
+    return context
+
+
+def _request_declined(email: OutboundEmail) -> dict:
+    """Why no feedback came (the reason the manager chose, kindly) and the recruiter's note."""
+    context = _to_candidate(email)
+    feedback_request = context["feedback_request"]
+    declined = feedback_request.events.filter(kind=Event.Kind.DECLINED).order_by("-created_at", "-pk").first()
+    context["explanation"] = feedback.decline_explanation(feedback_request)
+    context["recruiter_note"] = declined.message if declined else ""
+    return context
 
 
 def _to_manager(email: OutboundEmail) -> dict:
@@ -121,11 +148,13 @@ RECRUITER_DIGEST = EmailKind("recruiter_digest", Audience.RECRUITER, _recruiter_
 # To the recruiter: an answer (or a manager's decline) waits for review.
 ANSWER_RECEIVED = EmailKind("answer_received", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
 # To the candidate: their feedback is ready to read.
-FEEDBACK_RELEASED = EmailKind("feedback_released", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+FEEDBACK_RELEASED = EmailKind(
+    "feedback_released", Audience.CANDIDATE, _feedback_released, about=FeedbackRequest
+)
 # To the candidate: their released feedback was corrected in a way that matters (not for a typo).
 FEEDBACK_UPDATED = EmailKind("feedback_updated", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
 # To the candidate: a kind word that no detailed feedback will come.
-REQUEST_DECLINED = EmailKind("request_declined", Audience.CANDIDATE, _to_candidate, about=FeedbackRequest)
+REQUEST_DECLINED = EmailKind("request_declined", Audience.CANDIDATE, _request_declined, about=FeedbackRequest)
 # To the owning recruiter, at once: the candidate asked a follow-up question.
 FOLLOW_UP_ASKED = EmailKind("follow_up_asked", Audience.RECRUITER, _to_recruiter, about=FeedbackRequest)
 # To the hiring manager whose feedback was released: the follow-up question, with a fresh link.

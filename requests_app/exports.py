@@ -86,7 +86,7 @@ def _application(application: Application) -> dict[str, Any]:
     return {
         "id": application.uuid,
         "role": application.role_title,
-        "client": application.client.name,
+        "client": application.company_for_candidate,
         "stage": application.get_stage_display(),
         "interviewed_on": application.interviewed_on,
         "outcome": application.get_outcome_display(),
@@ -108,7 +108,8 @@ def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
         "consent_to_forward": fr.consent_to_forward,
         "usefulness": fr.get_usefulness_display(),
         "timeline": [
-            {"at": e.created_at, "what": e.candidate_label, "message": e.message} for e in fr.candidate_events
+            {"at": e.created_at, "what": e.candidate_label, "message": e.candidate_message}
+            for e in fr.candidate_events
         ],
         "feedback": _released_feedback(fr, released) if released else None,
         "follow_up": _candidate_follow_up(fr),
@@ -122,7 +123,7 @@ def _candidate_follow_up(fr: FeedbackRequest) -> dict[str, Any] | None:
         return None
     answered = follow_up.state == FollowUp.State.ANSWERED
     if follow_up.answer_source == FollowUp.Source.INTERVIEW_TEAM:
-        source = f"The interview team at {fr.application.client.name}"
+        source = f"The interview team at {fr.application.company_for_candidate}"
     else:
         source = "Your recruiter"
     return {
@@ -138,7 +139,7 @@ def _candidate_follow_up(fr: FeedbackRequest) -> dict[str, Any] | None:
 def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[str, Any]:
     """The recruiter's released version, as the request page shows it."""
     return {
-        "from": f"The interview team at {fr.application.client.name}",
+        "from": f"The interview team at {fr.application.company_for_candidate}",
         "released_at": response.released_at,
         "summary": response.released_summary,
         "areas": [

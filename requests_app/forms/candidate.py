@@ -4,7 +4,12 @@ from django import forms
 
 from ..models import Area, FeedbackRequest, FollowUp, Rating
 
-SELF_RATING_CHOICES = [("", "Prefer not to say"), *Rating.choices]
+# The shared scale, in the candidate's words: "Not assessed" is their choice not to say. Only
+# the label differs; the value stored is the scale's own, so analytics compare like with like.
+SELF_RATING_CHOICES = [
+    (Rating.NOT_ASSESSED.value, "Prefer not to say"),
+    *((r.value, r.label) for r in Rating if r != Rating.NOT_ASSESSED),
+]
 
 
 class FeedbackRequestForm(forms.Form):
@@ -23,16 +28,22 @@ class FeedbackRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example: “Was my portfolio the right level of detail?”",
     )
+    # Asked only about questions: the page puts it right under them, and without questions
+    # there is nothing to pass on, so clean() stores no consent.
     consent_to_forward = forms.BooleanField(
         label="Pass my questions to the interview team (your recruiter may reword them).",
         required=False,
+        help_text="Only if you wrote questions above.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for area in Area:
             self.fields[f"self_{area.value}"] = forms.ChoiceField(
-                label=f"{area.label} (your rating)", choices=SELF_RATING_CHOICES, required=False
+                label=f"{area.label} (your rating)",
+                choices=SELF_RATING_CHOICES,
+                initial=Rating.NOT_ASSESSED,
+                required=False,
             )
 
     def self_assessment_fields(self):
@@ -40,7 +51,9 @@ class FeedbackRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("questions", "").strip() and not data.get("consent_to_forward"):
+        if not data.get("questions", "").strip():
+            data["consent_to_forward"] = False  # consent to pass on nothing means nothing
+        elif not data.get("consent_to_forward"):
             self.add_error(
                 "consent_to_forward",
                 "Tick this box so we may pass your questions on, or leave the questions empty.",
@@ -51,7 +64,8 @@ class FeedbackRequestForm(forms.Form):
         return {
             area.value: self.cleaned_data[f"self_{area.value}"]
             for area in Area
-            if self.cleaned_data.get(f"self_{area.value}")
+            # "Prefer not to say" (or nothing chosen) is no self-assessment: nothing to store.
+            if self.cleaned_data.get(f"self_{area.value}") not in ("", None, Rating.NOT_ASSESSED)
         }
 
 

@@ -81,11 +81,8 @@ class ManagerResponseForm(forms.Form):
 class ManagerDeclineForm(forms.Form):
     """Declining in one step, with a reason."""
 
-    REASONS = [
-        ("policy", "Our company policy does not allow detailed feedback"),
-        ("not_enough", "I did not see enough of the candidate to comment"),
-        ("other", "Another reason"),
-    ]
+    # The candidate is told kindly which it was (requests_app.feedback.decline_explanation).
+    REASONS = FeedbackResponse.DeclineReason.choices
     reason = forms.ChoiceField(label="Reason", choices=REASONS, initial="policy")
     detail = forms.CharField(
         label="Anything to add (optional)",

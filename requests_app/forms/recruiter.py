@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django import forms
 
-from candidates.models import Client, HiringManager
+from candidates.models import HOLDING_CLIENT_NAME, Application, Client, HiringManager
 
 from .. import identity, safety
 from ..models import FollowUp
@@ -52,8 +52,12 @@ class DeclineRequestForm(forms.Form):
         label="Note for the candidate's timeline",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial="The interview team is not able to share detailed feedback this time. "
-        "Your recruiter is glad to talk through your next steps.",
+        # In the recruiter's own voice: the page and the e-mail give the reason first, kindly
+        # (feedback.decline_explanation), then this note.
+        initial="I'm sorry there is no more to share this time. I'd be glad to talk through your "
+        "interview and what to try next.",
+        help_text="The candidate reads it on their page and in the e-mail, after the reason the "
+        "interview team gave, in kind words.",
         error_messages={"required": "Write a short note for the candidate."},
     )
 
@@ -139,3 +143,34 @@ class FollowUpAnswerForm(SafetyFlagsMixin, forms.Form):
     def answer_rows(self) -> list[dict]:
         """The answer's flags, for the template (call before rendering the field)."""
         return self.flag_rows("answer")
+
+
+class ConfirmApplicationForm(forms.Form):
+    """The recruiter confirms an application a candidate described, and which client they meant.
+
+    Starts from the client the company's name matched; one that matched none needs choosing.
+    """
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.exclude(name=HOLDING_CLIENT_NAME),
+        label="The client they mean",
+        empty_label="Choose the client",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the agency's clients."},
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("auto_id", "confirm_%s")
+        super().__init__(*args, **kwargs)
+        self.application = application
+        if not application.client.is_holding:
+            self.fields["client"].initial = application.client.pk
+
+    def clean_client(self):
+        client = self.cleaned_data["client"]
+        if client is None and self.application.client.is_holding:
+            raise forms.ValidationError(
+                "Choose the client the candidate means — "
+                "or decline the request if we do not recruit for them."
+            )
+        return client

@@ -21,6 +21,13 @@ class FeedbackResponse(models.Model):
         FEEDBACK = "feedback", "Feedback"
         DECLINE = "decline", "Declined to give feedback"
 
+    class DeclineReason(models.TextChoices):
+        """The reasons a hiring manager chooses from to decline; the stored text starts with the label."""
+
+        POLICY = "policy", "Our company policy does not allow detailed feedback"
+        NOT_ENOUGH = "not_enough", "I did not see enough of the candidate to comment"
+        OTHER = "other", "Another reason"
+
     class Consider(models.TextChoices):
         YES = "yes", "Yes"
         MAYBE = "maybe", "Perhaps"
@@ -64,6 +71,20 @@ class FeedbackResponse(models.Model):
     @property
     def is_decline(self) -> bool:
         return self.kind == self.Kind.DECLINE
+
+    @property
+    def decline_reason_code(self) -> str:
+        """Which of DeclineReason the manager chose ("" when none fits, e.g. not a decline).
+
+        The reason is stored as the words the manager chose (then anything they added), so the
+        choice is read back from its label.
+        """
+        if not self.is_decline:
+            return ""
+        for reason in self.DeclineReason:
+            if self.decline_reason.startswith(reason.label):
+                return reason.value
+        return ""
 
 
 class AreaAnswer(models.Model):

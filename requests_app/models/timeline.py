@@ -62,6 +62,12 @@ class Event(models.Model):
         """What the candidate's timeline calls the event: their words where the recruiters' read badly."""
         return CANDIDATE_KIND_LABELS.get(self.kind) or self.get_kind_display()
 
+    @property
+    def candidate_message(self) -> str:
+        """The event's message as the candidate reads it: an e-mail to them is "We e-mailed you",
+        nothing more (the e-mail itself is in their inbox; its subject line adds nothing here)."""
+        return "" if self.kind == self.Kind.EMAIL_SENT else self.message
+
 
 # The kinds whose label is the recruiters' vocabulary: the candidate reads these instead. The
 # candidate never learns who the hiring manager is, only "the interview team"; an expired link
@@ -75,4 +81,5 @@ CANDIDATE_KIND_LABELS: dict[str, str] = {
     Event.Kind.EXTENDED: "More time for the interview team",
     Event.Kind.REMINDED: "Reminder sent to the interview team",
     Event.Kind.FOLLOW_UP_FORWARDED: "Follow-up sent to the interview team",
+    Event.Kind.EMAIL_SENT: "We e-mailed you",
 }

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from candidates import services as candidate_services
-from candidates.models import Application
+from candidates.models import Application, Client
 from feedback_portal import mail
 from feedback_portal.models import PortalSettings, User
 
@@ -52,7 +52,8 @@ def submit_request(
                     if a in Area.values and r in Rating.values
                 },
                 questions=questions.strip(),
-                consent_to_forward=consent_to_forward,
+                # Consent is to pass on questions: with none, there is nothing it could allow.
+                consent_to_forward=consent_to_forward and bool(questions.strip()),
                 owner=application.recruiter,
             )
     except IntegrityError:
@@ -118,11 +119,17 @@ def close_request(*, feedback_request: FeedbackRequest, actor: User | None = Non
 
 
 @transaction.atomic
-def confirm_application(*, feedback_request: FeedbackRequest, actor: User) -> bool:
-    """The recruiter confirms the application a candidate described; noted on the timeline."""
-    confirmed = candidate_services.confirm_application(application=feedback_request.application)
+def confirm_application(
+    *, feedback_request: FeedbackRequest, actor: User, client: Client | None = None
+) -> bool:
+    """The recruiter confirms the application a candidate described, and the client they meant;
+    noted on the timeline. A company that matched no client needs one chosen (ValueError)."""
+    application = feedback_request.application
+    if client is None and application.client.is_holding and not application.is_confirmed:
+        raise ValueError("Choose the client the candidate means before confirming.")
+    confirmed = candidate_services.confirm_application(application=application, client=client)
     if confirmed:
-        feedback_request.application.is_confirmed = True
+        describe(feedback_request)  # the client's name, for search and sort
         lifecycle.note_needs(feedback_request)  # from "confirm the application" to "route it"
         Event.objects.create(
             feedback_request=feedback_request,

@@ -28,6 +28,7 @@ def search_text(application: Application) -> str:
         application.role_title,
         application.job_reference,
         application.client.name,
+        application.company_as_described,  # as a candidate wrote it, when they described it
     ]
     return " ".join(p for p in parts if p).lower()
 

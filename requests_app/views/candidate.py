@@ -1,6 +1,7 @@
 """The candidate's pages: their applications, asking for feedback, following the request, reading
 it, one follow-up question, withdrawing, and downloading their data."""
 
+import math
 from uuid import UUID
 
 from django.contrib import messages
@@ -83,7 +84,25 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
             return redirect("requests_app:applications")
         messages.success(request, "Your request is on its way to your recruiter.")
         return redirect("requests_app:candidate_request", feedback_request.uuid)
-    return render(request, "requests_app/new_request.html", {"application": application, "form": form})
+    portal = PortalSettings.load()
+    return render(
+        request,
+        "requests_app/new_request.html",
+        {
+            "application": application,
+            "company": application.company_for_candidate,
+            "form": form,
+            "portal": portal,
+            "usual_weeks": usual_weeks(portal),
+        },
+    )
+
+
+def usual_weeks(portal: PortalSettings) -> int:
+    """How many weeks an answer usually takes at most, from the agency's own settings: the
+    recruiter's triage time (working days) and the time the interview team's link gives them."""
+    days = portal.triage_sla_business_days * 7 / 5 + portal.link_expiry_days
+    return max(1, math.ceil(days / 7))
 
 
 @require_GET

@@ -7,6 +7,7 @@ and this same context, so the preview shows whatever the candidate's page shows.
 
 import copy
 
+from .. import feedback as words
 from .. import lifecycle
 from ..feedback import Released
 from ..forms import AcknowledgeForm, FollowUpQuestionForm
@@ -22,11 +23,23 @@ def context(
 ) -> dict:
     """Everything the candidate's page shows, each action offered when the lifecycle allows it."""
     follow_up = feedback_request.get_follow_up()
+    application = feedback_request.application
+    state = feedback_request.state
     return {
         "feedback_request": feedback_request,
-        "application": feedback_request.application,
+        "application": application,
+        "company": application.company_for_candidate,
+        "recruiter": recruiter_for(feedback_request),
+        # A request that ended without feedback (or waits on the recruiter after the team's link ran
+        # out) leads with kind words and what the recruiter can still offer.
+        "ended_without_feedback": state
+        in (FeedbackRequest.State.DECLINED, FeedbackRequest.State.EXPIRED, FeedbackRequest.State.WITHDRAWN),
+        "decline_explanation": words.decline_explanation(feedback_request)
+        if state == FeedbackRequest.State.DECLINED
+        else "",
         "events": feedback_request.events.filter(visible_to_candidate=True),
         "released": feedback,
+        "areas": words.compare(feedback, feedback_request) if feedback else [],
         "can_withdraw": lifecycle.may_withdraw(feedback_request),
         "follow_up": follow_up,
         "follow_up_form": (follow_up_form or FollowUpQuestionForm())
@@ -35,6 +48,11 @@ def context(
         "acknowledge_form": AcknowledgeForm() if lifecycle.may_close(feedback_request, follow_up) else None,
         "preview": preview,
     }
+
+
+def recruiter_for(feedback_request: FeedbackRequest):
+    """Who the candidate can talk to: the recruiter who owns the request, else the application's."""
+    return feedback_request.owner or feedback_request.application.recruiter
 
 
 def preview_context(feedback_request: FeedbackRequest, draft: Released, *, corrected: bool) -> dict:

@@ -25,6 +25,7 @@ from feedback_portal.once import AlreadyDone, done_once
 from .. import identity, lifecycle, safety, services
 from ..access import follow_up_of, request_for_recruiter
 from ..forms import (
+    ConfirmApplicationForm,
     DeclineRequestForm,
     ExtendForm,
     FollowUpAnswerForm,
@@ -109,6 +110,9 @@ def _dashboard_page(
             "response": response,
             "events": feedback_request.events.select_related("actor"),
             "route_form": route_form,
+            "confirm_form": None
+            if application.is_confirmed
+            else ConfirmApplicationForm(application=application),
             "can_release": response is not None and lifecycle.may_release(feedback_request, response),
             "can_send_link": routing is not None and lifecycle.may_send_link(feedback_request, routing),
             "versions": list(response.versions.all())
@@ -248,10 +252,16 @@ def resend_link(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
 @require_POST
 def confirm_application(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
     feedback_request = request_for_recruiter(request, request_uuid)
+    form = ConfirmApplicationForm(request.POST, application=feedback_request.application)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["client"]))
+        return redirect("requests_app:dashboard_request", feedback_request.uuid)
     try:
         confirmed = done_once(
             request,
-            lambda: services.confirm_application(feedback_request=feedback_request, actor=request.user),
+            lambda: services.confirm_application(
+                feedback_request=feedback_request, actor=request.user, client=form.cleaned_data["client"]
+            ),
         )
     except AlreadyDone:
         confirmed = False

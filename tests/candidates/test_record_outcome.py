@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from candidates.models import Application
+from candidates.models import OUTCOME_FOR_CANDIDATES, Application
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +208,49 @@ def test_candidates_cannot_record_outcomes(candidate_client, candidate, applicat
     )
     application.refresh_from_db()
     assert application.outcome == Application.Outcome.PENDING
+
+
+@pytest.mark.parametrize(
+    ("outcome", "subject", "words"),
+    [
+        (
+            Application.Outcome.NOT_SELECTED,
+            "why — and what to do next",
+            "The company chose another candidate this time.",
+        ),
+        (
+            Application.Outcome.WITHDRAWN,
+            "how your interview went",
+            "The company withdrew the role — this says nothing about you.",
+        ),
+        (
+            Application.Outcome.REPOSTED,
+            "how your interview went",
+            "The company decided to advertise the role again. That is usually about what the role needs, "
+            "not about you",
+        ),
+    ],
+)
+def test_the_invitation_explains_each_outcome_in_its_own_kind_words(
+    recruiter_client,
+    application_factory,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    outcome,
+    subject,
+    words,
+):
+    application = application_factory(outcome=Application.Outcome.PENDING, outcome_on=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(
+            f"/dashboard/applications/{application.uuid}/outcome/",
+            {"outcome": outcome, "outcome_on": "", "invite": "on"},
+        )
+
+    [invitation] = mailoutbox
+    assert subject in invitation.subject
+    assert words in invitation.body
+    assert words in invitation.alternatives[0][0]
+    others = [w for o, w in OUTCOME_FOR_CANDIDATES.items() if o != outcome]
+    assert not any(other in invitation.body for other in others)

@@ -249,6 +249,18 @@ def test_candidate_pages_meet_wcag_21_aa(
         area=Area.EXPERIENCE, text="Build a small pipeline and write up what you learned."
     )
     waiting = make_request(FeedbackRequest.State.SUBMITTED, candidate=me, role_title="BI Developer")
+    declined = make_request(FeedbackRequest.State.AWAITING_MANAGER, candidate=me, role_title="ML Engineer")
+    services.submit_manager_decline(
+        routing=declined.routings.get(), reason="Our company policy does not allow detailed feedback"
+    )
+    services.decline_request(
+        feedback_request=declined,
+        actor=declined.application.recruiter,
+        message="I'm sorry there is no more to share. Shall we talk on Friday?",
+    )
+    expired = make_request(FeedbackRequest.State.EXPIRED, candidate=me, role_title="Data Platform Lead")
+    withdrawn = make_request(FeedbackRequest.State.SUBMITTED, candidate=me, role_title="Analyst")
+    services.withdraw_request(feedback_request=withdrawn, candidate=me)
     application_factory(
         candidate=me, client=client, role_title="Analytics Engineer", interviewed_on=timezone.localdate()
     )
@@ -279,15 +291,22 @@ def test_candidate_pages_meet_wcag_21_aa(
 
     page.goto(f"{live_server.url}/applications/describe/")
     audit.check(page, "describe an application")
-    page.get_by_label("Company you interviewed with").fill("Nobody We Know Ltd")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("among the companies we recruit for")).to_be_visible()
+    expect(page.get_by_text("Enter the company's name.").first).to_be_visible()
     audit.check(page, "describe an application, with errors")
+    # Any company is accepted as written, client or not: the candidate is never told which.
+    page.get_by_label("Company you interviewed with").fill("Nobody We Know Ltd")
+    page.get_by_label("Role").fill("Platform Engineer")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Ask for feedback")).to_be_visible()
+    expect(page.get_by_text("Platform Engineer at Nobody We Know Ltd")).to_be_visible()
+    audit.check(page, "ask for feedback on a described application")
 
     page.goto(f"{live_server.url}/requests/{released.uuid}/")
     expect(
         page.get_by_role("heading", name="Feedback from the interview team at Acme Analytics Ltd")
     ).to_be_visible()
+    expect(page.get_by_text("How the interview team saw it").first).to_be_visible()
     audit.check(page, "request with released feedback")
 
     # The one follow-up question: asked with a mistake, asked, answered.
@@ -306,6 +325,16 @@ def test_candidate_pages_meet_wcag_21_aa(
     page.reload()
     expect(page.get_by_role("heading", name="Answer from your recruiter")).to_be_visible()
     audit.check(page, "request, follow-up question answered")
+
+    # Requests that end without feedback lead with kind words and the recruiter's offer.
+    for heading, fr in (
+        ("No detailed feedback this time", declined),
+        ("The interview team hasn't answered yet", expired),
+        ("You withdrew this request", withdrawn),
+    ):
+        page.goto(f"{live_server.url}/requests/{fr.uuid}/")
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        audit.check(page, f"request, {heading.lower()}")
 
     page.goto(f"{live_server.url}/accounts/email/")
     audit.check(page, "account: e-mail addresses")
@@ -355,7 +384,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     page.get_by_label("Note for the candidate's timeline").fill("")
     page.get_by_role("button", name="Decline and tell the candidate").click()
     expect(page.get_by_label("Note for the candidate's timeline")).to_have_accessible_description(
-        "Write a short note for the candidate."
+        re.compile(r"Write a short note for the candidate\.")
     )
     audit.check(page, "request, submitted, declining with errors")
 

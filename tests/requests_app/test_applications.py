@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from candidates.models import Application
+from candidates.models import OUTCOME_FOR_CANDIDATES, Application
 from requests_app.models import FeedbackRequest
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,20 @@ def test_the_list_and_the_ask_page_say_the_same_once_asked(
 
     assert f"/applications/{application.uuid}/request/" not in html
     assert "You have already asked for feedback on this application." in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        ("not_selected", "The company chose another candidate this time."),
+        ("role_withdrawn", "The company withdrew the role — this says nothing about you."),
+        ("reposted", "The company decided to advertise the role again."),
+    ],
+)
+def test_each_outcome_is_explained_in_its_own_kind_words(
+    candidate_client, candidate, application_factory, portal_settings, outcome, words
+):
+    application_factory(candidate=candidate, outcome=outcome)
+    html = candidate_client.get("/applications/").content.decode()
+    assert words in html
+    assert sum(w in html for w in OUTCOME_FOR_CANDIDATES.values()) == 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from feedback_portal.models import User
 from requests_app import services
-from requests_app.models import Area, AreaAnswer, FeedbackRequest, FeedbackResponse, Rating
+from requests_app.models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,16 @@ def test_a_waiting_follow_up_shows_the_question_only(candidate_client, released)
     assert follow_up["state"] == "Waiting for an answer"
     assert follow_up["answer"] is None
     assert FOLLOW_UP_REPLY not in page.content.decode()
+
+
+def test_the_export_says_we_e_mailed_you_without_subject_lines(candidate_client, submitted_request):
+    Event.objects.create(
+        feedback_request=submitted_request,
+        kind=Event.Kind.EMAIL_SENT,
+        message="E-mail to the candidate: “We have your feedback request”",
+        visible_to_candidate=True,
+    )
+    data = json.loads(candidate_client.get("/applications/export/").content)
+    [request] = data["applications"][0]["feedback_requests"]
+    emailed = [e for e in request["timeline"] if e["what"] == "We e-mailed you"]
+    assert emailed == [{"at": emailed[0]["at"], "what": "We e-mailed you", "message": ""}]

@@ -183,3 +183,51 @@ def test_asking_is_open_for_the_settings_months_after_the_outcome_and_no_longer(
         assert "Feedback can be asked for up to 6 months after the outcome." in page.content.decode()
     page = candidate_client.post(url(application), {"areas": ["cv"]})
     assert FeedbackRequest.objects.exists() == allowed
+
+
+def test_the_form_says_what_happens_next_and_how_long_from_the_agencys_settings(
+    candidate_client, application, portal_settings
+):
+    portal_settings.triage_sla_business_days, portal_settings.link_expiry_days = 3, 10
+    portal_settings.save()  # as the admin saves it: pages read the new values
+    html = candidate_client.get(url(application)).content.decode()
+    assert "What happens next" in html
+    assert "usually within 3 working days" in html
+    assert "up to 10 days to answer" in html
+    assert "It usually takes up to 3 weeks" in html  # 3 working days and 10 days: under 3 weeks
+
+
+def test_the_self_assessment_offers_prefer_not_to_say_for_the_scales_not_assessed(
+    candidate_client, application
+):
+    html = candidate_client.get(url(application)).content.decode()
+    assert '<option value="not_assessed" selected>Prefer not to say</option>' in html
+    assert "Not assessed" not in html
+
+
+def test_only_the_areas_rated_are_stored_as_a_self_assessment(candidate_client, application):
+    candidate_client.post(
+        url(application),
+        {"areas": ["cv"], "self_cv": "strength", "self_fit": "not_assessed", "self_skills": ""},
+    )
+    assert FeedbackRequest.objects.get().self_assessment == {"cv": "strength"}
+
+
+def test_without_questions_no_consent_is_stored(candidate_client, application):
+    candidate_client.post(url(application), {"areas": ["cv"], "questions": "  ", "consent_to_forward": "on"})
+    assert FeedbackRequest.objects.get().consent_to_forward is False
+
+
+def test_consent_sits_right_under_the_questions(candidate_client, application):
+    html = candidate_client.get(url(application)).content.decode()
+    questions = html.index('name="questions"')
+    consent = html.index('name="consent_to_forward"')
+    assert questions < consent
+    assert "<fieldset" not in html[questions:consent]  # nothing in between but the field's own markup
+    assert "Only if you wrote questions above." in html
+
+
+def test_the_form_explains_the_outcome_kindly(candidate_client, application):
+    Application.objects.filter(pk=application.pk).update(outcome=Application.Outcome.WITHDRAWN)
+    html = candidate_client.get(url(application)).content.decode()
+    assert "The company withdrew the role — this says nothing about you." in html

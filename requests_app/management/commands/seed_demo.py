@@ -238,8 +238,8 @@ class Command(BaseCommand):
         services.decline_request(
             feedback_request=state["request"],
             actor=state["recruiter"],
-            message="The interview team is not able to share detailed feedback this time. "
-            "Your recruiter is glad to talk through your next steps.",
+            message="I'm sorry there is no more to share this time. I'd be glad to talk through your "
+            "interview and what to try next.",
         )
 
     @staticmethod
