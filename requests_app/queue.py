@@ -8,12 +8,14 @@ rows, read in index order with a cursor (keyset pagination): no silent cap, and 
 costs what the first does.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Client
@@ -199,11 +201,21 @@ class QueueFilter(django_filters.FilterSet):
 
 @dataclass
 class Row:
-    """One request as the queue shows it."""
+    """One request as the queue shows it, its words and links worked out once (the page lists
+    fifty: every lookup a row saves the template is fifty saved)."""
 
     request: FeedbackRequest
     age: int | None  # working days waiting on a recruiter
     overdue: bool
+    href: str = ""
+    candidate: str = ""
+    unconfirmed: bool = False
+    role_and_client: str = ""
+    what_now: str = ""  # what the recruiter must do; else, the request's state
+    state: str = ""
+    asked_iso: str = ""
+    asked_label: str = ""
+    owner: str = ""
 
     @property
     def age_label(self) -> str:
@@ -225,5 +237,33 @@ def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
             if since not in ages:
                 ages[since] = portal.working_days_since(since, today)
             age = ages[since]
-        shown.append(Row(fr, age, age is not None and age > portal.triage_sla_business_days))
+        application, asked = fr.application, timezone.localtime(fr.created_at)
+        shown.append(
+            Row(
+                fr,
+                age,
+                age is not None and age > portal.triage_sla_business_days,
+                href=page_of(fr.uuid),
+                candidate=application.candidate_name,
+                unconfirmed=not application.is_confirmed,
+                role_and_client=f"{application.role_title} · {application.company_for_candidate}",
+                what_now=fr.get_needs_display() if fr.needs else "",
+                state=fr.get_state_display(),
+                asked_iso=f"{asked:%Y-%m-%d}",
+                asked_label=f"{asked.day} {asked:%b %Y}",
+                owner=str(fr.owner) if fr.owner else "",
+            )
+        )
     return shown
+
+
+def page_of(request_uuid) -> str:
+    """The recruiter's page of a request: reversed once per process, then filled in per row."""
+    global _PAGE_PATTERN
+    if _PAGE_PATTERN is None:
+        _PAGE_PATTERN = reverse("requests_app:dashboard_request", args=[_PLACEHOLDER])
+    return _PAGE_PATTERN.replace(str(_PLACEHOLDER), str(request_uuid))
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
+_PAGE_PATTERN: str | None = None
