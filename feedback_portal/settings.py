@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "csp",
     "allauth",
@@ -80,6 +81,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders its fields through templates/forms/field.html (label, hint, error, field).
+FORM_RENDERER = "feedback_portal.forms.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
