@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("account/", views.account, name="account"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("dev/mailbox/", views.mailbox, name="dev_mailbox"),
