@@ -351,7 +351,10 @@ def test_bad_input_gets_a_message_by_each_field_keeps_what_was_typed_and_stores_
     assert response.status_code == 200
     assert "There is a problem" in html
     assert '<a href="#id_name">Enter the client&#x27;s name.</a>' in html  # the summary links to the field
-    assert '<ul class="errorlist" id="id_name_error"><li>Enter the client&#x27;s name.</li></ul>' in html
+    assert (
+        '<ul class="errorlist" id="id_name_error"><li>'
+        '<span class="visually-hidden">Error: </span>Enter the client&#x27;s name.</li></ul>' in html
+    )
     assert "Choose one of the agency&#x27;s recruiters." in html
     assert "Choose one of the three policies." in html
     assert not Client.objects.exists()

@@ -379,7 +379,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     page.get_by_label("Note for the candidate's timeline").fill("")
     page.get_by_role("button", name="Decline and tell the candidate").click()
     expect(page.get_by_label("Note for the candidate's timeline")).to_have_accessible_description(
-        "Write a short note for the candidate."
+        "Error: Write a short note for the candidate."
     )
     audit.check(page, "request, submitted, declining with errors")
 
@@ -527,7 +527,9 @@ def test_recruiter_client_pages_meet_wcag_21_aa(
     audit.check(page, "client without hiring managers")
 
     page.get_by_role("button", name="Add the hiring manager").click()
-    expect(page.get_by_label("Name")).to_have_accessible_description("Enter the hiring manager's name.")
+    expect(page.get_by_label("Name")).to_have_accessible_description(
+        "Error: Enter the hiring manager's name."
+    )
     audit.check(page, "client, adding a hiring manager with errors")
     page.get_by_label("Name").fill("Hank Scorpio")
     page.get_by_label("E-mail").fill("hank@globex.test")
@@ -579,7 +581,7 @@ def test_hiring_manager_pages_meet_wcag_21_aa(live_server, new_context, audit, m
     )
     page.get_by_role("button", name="Send feedback").click()
     experience = page.get_by_role("group", name="Relevant experience")
-    expect(experience).to_have_accessible_description("Choose a rating for relevant experience.")
+    expect(experience).to_have_accessible_description("Error: Choose a rating for relevant experience.")
     audit.check(page, "manager's answer page, with a field's error")
 
     page.get_by_role("group", name="Relevant experience").get_by_label("Room to improve").check()

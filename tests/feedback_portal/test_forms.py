@@ -36,7 +36,10 @@ def test_a_field_in_error_shows_the_message_above_it_and_is_marked_for_screen_re
     html = Sample(data={"name": ""})["name"].as_field_group()
 
     assert '<div class="group group-error">' in html  # the red bar and border
-    error = '<ul class="errorlist" id="id_name_error"><li>This field is required.</li></ul>'
+    error = (
+        '<ul class="errorlist" id="id_name_error"><li>'
+        '<span class="visually-hidden">Error: </span>This field is required.</li></ul>'
+    )
     assert error in html
     assert html.index('class="hint"') < html.index(error) < html.index("<input")
     field = re.search(r"<input[^>]*>", html).group(0)
