@@ -49,6 +49,10 @@ class AddEmailForm(PortalLabels, allauth.AddEmailForm):
     labels = {"email": EMAIL}
 
 
+class ChangeEmailForm(PortalLabels, allauth.ChangeEmailForm):
+    labels = {"email": EMAIL}
+
+
 class ChangePasswordForm(PortalLabels, allauth.ChangePasswordForm):
     labels = {
         "oldpassword": "Current password",

@@ -195,6 +195,7 @@ ACCOUNT_FORMS = {
         "login": "LoginForm",
         "signup": "SignupForm",
         "add_email": "AddEmailForm",
+        "change_email": "ChangeEmailForm",
         "change_password": "ChangePasswordForm",
         "set_password": "SetPasswordForm",
         "reset_password": "ResetPasswordForm",

@@ -146,3 +146,15 @@ def test_the_e_mail_confirmation_code_page_is_in_sentence_case(client):
 
     wrong = client.post("/accounts/confirm-email/", {"code": ""}).content.decode()
     assert '<a href="#id_code">Enter the code we e-mailed you.</a>' in wrong
+
+
+def test_allauths_messages_use_the_portals_words(client, candidate):
+    page = client.post("/accounts/login/", {"login": candidate.email, "password": PASSWORD}, follow=True)
+    assert f"You are signed in as {candidate.name}." in page.content.decode()
+
+    page = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": PASSWORD + "-new", "password2": PASSWORD + "-new"},
+        follow=True,
+    )
+    assert "Your password is changed." in page.content.decode()
