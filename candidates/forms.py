@@ -75,6 +75,10 @@ class ApplicationForm(forms.ModelForm):
         initial=True,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].empty_label = "Choose the client"
+
     def clean_interviewed_on(self):
         return _not_in_future(self.cleaned_data.get("interviewed_on"), "interview date")
 

@@ -1,9 +1,24 @@
-"""The sign-up form's extra field: the name recruiters and e-mails address you by."""
+"""The portal's forms convention, the sign-up form's extra field and the account page's form.
+
+Every form renders its fields through one template (`templates/forms/field.html`): a label
+without a colon, a hint, the error above the field, the field marked in error, radios and
+checkboxes with the label after the input. `templates/_error_summary.html` lists a form's
+problems at the top, each a link to its field.
+"""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Forms render with the project's templates, so `templates/forms/` overrides Django's."""
+
+    field_template_name = "forms/field.html"
 
 
 class SignupForm(forms.Form):
+    """The sign-up form's extra field: the name recruiters and e-mails address you by."""
+
     name = forms.CharField(
         label="Your name",
         max_length=150,
@@ -15,3 +30,18 @@ class SignupForm(forms.Form):
     def signup(self, request, user) -> None:
         user.name = self.cleaned_data["name"].strip()
         user.save(update_fields=["name"])
+
+
+class NameForm(forms.Form):
+    """The account page: the name recruiters and e-mails address you by."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="Recruiters and our e-mails address you by this name.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "Keep your name to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "csp",
     "allauth",
@@ -80,6 +81,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders its fields through templates/forms/field.html (label, hint, error, field).
+FORM_RENDERER = "feedback_portal.forms.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
@@ -184,6 +188,25 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "feedback_portal.forms.SignupForm"
+# allauth's forms with the portal's labels, in sentence case and without placeholders.
+ACCOUNT_FORMS = {
+    key: f"feedback_portal.account_forms.{name}"
+    for key, name in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_email": "ChangeEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+        "confirm_email_verification_code": "ConfirmEmailVerificationCodeForm",
+        "confirm_password_reset_code": "ConfirmPasswordResetCodeForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_USER_DISPLAY = "feedback_portal.models.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -1,11 +1,12 @@
-"""Pages of the portal as a whole: home, health check, the brand's logo and stylesheet, and the
-development mailbox."""
+"""Pages of the portal as a whole: home, the account page, health check, the brand's logo and
+stylesheet, and the development mailbox."""
 
 import email
 import email.policy
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -13,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import quote_etag
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_GET, require_safe
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_safe
 
 from . import brand
+from .forms import NameForm
 from .models import PortalSettings
+from .services import rename_user
 
 
 @login_not_required
@@ -28,6 +31,24 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("requests_app:dashboard")
         return redirect("requests_app:applications")
     return render(request, "home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: their name to edit, where to change e-mail and password.
+
+    It reads and writes only `request.user`: there is no one else's account to reach from here.
+    """
+    user = request.user
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            rename_user(user=user, name=form.cleaned_data["name"])
+            messages.success(request, "Your name is saved.")
+            return redirect("account")
+    else:
+        form = NameForm(initial={"name": user.name})
+    return render(request, "account/account.html", {"form": form})
 
 
 def _check_broker() -> None:

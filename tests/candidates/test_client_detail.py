@@ -302,7 +302,8 @@ def test_bad_manager_input_shows_the_client_page_with_messages_by_the_fields(rec
     assert "<h1>Acme Analytics</h1>" in html  # the client's page, with its managers, around the form
     assert "Morgan Blake" in html
     assert (
-        '<ul class="errorlist" id="id_name_error"><li>Enter the hiring manager&#x27;s name.</li></ul>' in html
+        '<ul class="errorlist" id="id_name_error"><li>'
+        '<span class="visually-hidden">Error: </span>Enter the hiring manager&#x27;s name.</li></ul>' in html
     )
     assert "Enter a valid e-mail address, like name@example.com." in html
     assert "Keep the title to 150 characters or fewer (it has 151)." in html

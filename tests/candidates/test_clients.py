@@ -283,7 +283,7 @@ def test_recruiter_adds_a_client_and_owns_it_unless_they_choose_someone_else(
 
 def test_the_form_explains_each_policy(recruiter_client):
     html = recruiter_client.get(NEW).content.decode()
-    assert "<legend>Feedback policy:</legend>" in html
+    assert '<legend class="question-legend">Feedback policy</legend>' in html
     assert "rates each area and writes comments and a summary" in html
     assert "rates each area, with no comment boxes" in html
     assert "only asked to confirm the policy" in html
@@ -355,8 +355,12 @@ def test_bad_input_gets_a_message_by_each_field_keeps_what_was_typed_and_stores_
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Please check the highlighted fields below." in html
-    assert '<ul class="errorlist" id="id_name_error"><li>Enter the client&#x27;s name.</li></ul>' in html
+    assert "There is a problem" in html
+    assert '<a href="#id_name">Enter the client&#x27;s name.</a>' in html  # the summary links to the field
+    assert (
+        '<ul class="errorlist" id="id_name_error"><li>'
+        '<span class="visually-hidden">Error: </span>Enter the client&#x27;s name.</li></ul>' in html
+    )
     assert "Choose one of the agency&#x27;s recruiters." in html
     assert "Choose one of the three policies." in html
     assert not Client.objects.exists()

@@ -124,7 +124,7 @@ def sign_in(live_server, new_context):
         context = new_context()
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(email)
+        page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()

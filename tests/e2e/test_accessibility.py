@@ -12,6 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -175,7 +176,7 @@ def make_request(recruiter_and_client, candidate_factory, application_factory, h
 
 
 def test_signed_out_pages_meet_wcag_21_aa(
-    live_server, new_context, audit, routing_factory, candidate_factory
+    live_server, new_context, audit, routing_factory, candidate_factory, outbox
 ):
     page = new_context().new_page()
 
@@ -184,16 +185,22 @@ def test_signed_out_pages_meet_wcag_21_aa(
 
     page.goto(f"{live_server.url}/accounts/login/")
     audit.check(page, "sign in")
-    page.get_by_label("Email").fill("nobody@example.test")
+    page.get_by_label("E-mail address").fill("nobody@example.test")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".errorlist, [role=alert]").first).to_be_visible()
+    # The error summary comes first and takes focus; its link moves focus to the field.
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
     audit.check(page, "sign in, wrong password")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
+    page.get_by_role("link", name="Enter your e-mail address.").click()
+    expect(page.get_by_label("E-mail address")).to_be_focused()
 
     page.goto(f"{live_server.url}/accounts/login/code/")
     audit.check(page, "sign in by code")
-    page.get_by_label("Email").fill(candidate_factory().email)
-    page.get_by_role("button", name="Request code").click()
+    page.get_by_label("E-mail address").fill(candidate_factory().email)
+    page.get_by_role("button", name="Send me a code").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/code/confirm/")
     audit.check(page, "sign in by code, enter the code")
 
@@ -201,22 +208,32 @@ def test_signed_out_pages_meet_wcag_21_aa(
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/password/reset/")
     audit.check(page, "reset password")
-    page.get_by_label("Email").fill("nobody@example.test")
-    page.get_by_role("button", name="Reset my password").click()
+    page.get_by_label("E-mail address").fill("nobody@example.test")
+    page.get_by_role("button", name="Send me the link").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/password/reset/done/")
     audit.check(page, "reset password, e-mail sent")
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    page.get_by_label("E-mail address").fill(candidate_factory().email)
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/password/reset/done/")
+    page.goto(outbox.link(mail.outbox[-1], "/accounts/password/reset/key/"))
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    audit.check(page, "reset password, choose a new one")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
+    audit.check(page, "reset password, choose a new one, with errors")
 
     page.goto(f"{live_server.url}/accounts/signup/")
     audit.check(page, "sign up")
     page.get_by_label("Your name").fill("Casey Jones")
-    page.get_by_label("Email").fill("casey.jones@example.test")
+    page.get_by_label("E-mail address").fill("casey.jones@example.test")
     page.get_by_label(PASSWORD_1).fill("a-long-new-password-2026")
-    page.get_by_label("Password (again)").fill("a-different-password-2026")
+    page.get_by_label("Confirm password").fill("a-different-password-2026")
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(".errorlist").first).to_be_visible()
     audit.check(page, "sign up, passwords differ")
     page.get_by_label(PASSWORD_1).fill("a-long-new-password-2026")
-    page.get_by_label("Password (again)").fill("a-long-new-password-2026")
+    page.get_by_label("Confirm password").fill("a-long-new-password-2026")
     page.get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/confirm-email/")
     audit.check(page, "confirm e-mail by code")
@@ -286,7 +303,7 @@ def test_candidate_pages_meet_wcag_21_aa(
     audit.check(page, "ask for feedback")
     page.get_by_label("Your questions for the interview team").fill("What should I practise?")
     page.get_by_role("button", name="Send my request").click()
-    expect(page.get_by_text("Please check the highlighted fields below.")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
     audit.check(page, "ask for feedback, with errors")
 
     page.goto(f"{live_server.url}/applications/describe/")
@@ -311,7 +328,7 @@ def test_candidate_pages_meet_wcag_21_aa(
 
     # The one follow-up question: asked with a mistake, asked, answered.
     page.get_by_role("button", name="Send my question").click()
-    expect(page.get_by_text("Write your question before sending it.")).to_be_visible()
+    expect(page.get_by_role("link", name="Write your question before sending it.")).to_be_visible()
     audit.check(page, "request, asking a follow-up question, with errors")
     page.get_by_label("Your follow-up question").fill("Which modelling tool should I learn first?")
     page.get_by_role("button", name="Send my question").click()
@@ -340,6 +357,13 @@ def test_candidate_pages_meet_wcag_21_aa(
     audit.check(page, "account: e-mail addresses")
     page.goto(f"{live_server.url}/accounts/password/change/")
     audit.check(page, "account: change password")
+    page.get_by_role("link", name="Account", exact=True).click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    audit.check(page, "account")
+    page.get_by_label("Your name").fill("")
+    page.get_by_role("button", name="Save your name").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
+    audit.check(page, "account, with errors")
 
     page.goto(f"{live_server.url}/requests/00000000-0000-0000-0000-000000000000/")
     audit.check(page, "404, signed in")
@@ -384,7 +408,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     page.get_by_label("Note for the candidate's timeline").fill("")
     page.get_by_role("button", name="Decline and tell the candidate").click()
     expect(page.get_by_label("Note for the candidate's timeline")).to_have_accessible_description(
-        re.compile(r"Write a short note for the candidate\.")
+        re.compile(r"Error: Write a short note for the candidate\.")
     )
     audit.check(page, "request, submitted, declining with errors")
 
@@ -398,7 +422,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     audit.check(page, "review and release, with the candidate's page previewed")
     page.get_by_label("Summary for the candidate").fill("Ask Morgan Blackwood: morgan@acme.test.")
     page.get_by_role("button", name="Release to the candidate").click()
-    expect(page.get_by_text("Edit “morgan@acme.test” away")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit “morgan@acme.test” away")).to_be_visible()
     audit.check(page, "review and release, names and an address flagged")
     page.get_by_role("link", name="← Back to the request").click()
     page.get_by_label("Note for the candidate's timeline").fill("The team cannot share details this time.")
@@ -417,7 +441,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     audit.check(page, "request, expired")
     page.get_by_label("Extend the link by (days)").fill("0")
     page.get_by_role("button", name="Extend the link").click()
-    expect(page.get_by_text("Extend by at least 1 day.")).to_be_visible()
+    expect(page.get_by_role("link", name="Extend by at least 1 day.")).to_be_visible()
     audit.check(page, "request, expired, with errors")
 
     # A follow-up question: to forward or answer, then a flagged reply to review.
@@ -431,7 +455,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     expect(page.get_by_role("heading", name="Forward to the hiring manager")).to_be_visible()
     audit.check(page, "request, follow-up question asked")
     page.get_by_role("button", name="Send the answer to the candidate").click()
-    expect(page.get_by_text("Write the answer the candidate will read.")).to_be_visible()
+    expect(page.get_by_role("link", name="Write the answer the candidate will read.")).to_be_visible()
     audit.check(page, "request, follow-up answer with errors")
     page.get_by_role("button", name="Forward to Morgan Blackwood").click()
     expect(page.get_by_text("Forwarded to Morgan Blackwood.")).to_be_visible()
@@ -443,13 +467,15 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     expect(page.get_by_role("heading", name="Review and send the reply")).to_be_visible()
     audit.check(page, "request, follow-up reply flagged by the legal-safety check")
     page.get_by_role("button", name="Send the answer to the candidate").click()
-    expect(page.get_by_text("Edit this text, or tick “Send anyway” below and say why.")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Edit this text, or tick “Send anyway” below and say why.")
+    ).to_be_visible()
     audit.check(page, "request, follow-up reply flagged, with errors")
 
     page.goto(f"{live_server.url}/dashboard/applications/new/")
     audit.check(page, "add an application")
     page.get_by_role("button", name="Add the application").click()
-    expect(page.get_by_text("Enter the candidate's name.")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter the candidate's name.")).to_be_visible()
     audit.check(page, "add an application, with errors")
 
     page.goto(f"{live_server.url}/dashboard/applications/?show=all")
@@ -458,7 +484,7 @@ def test_recruiter_pages_meet_wcag_21_aa(live_server, sign_in, audit, make_reque
     audit.check(page, "record an outcome")
     page.get_by_label("Date of the outcome (today if empty)").fill("2099-01-01")
     page.get_by_role("button", name="Record the outcome").click()
-    expect(page.get_by_text("The outcome date cannot be in the future.")).to_be_visible()
+    expect(page.get_by_role("link", name="The outcome date cannot be in the future.")).to_be_visible()
     audit.check(page, "record an outcome, with errors")
 
     audit.assert_clean()
@@ -485,13 +511,13 @@ def test_recruiter_desk_pages_meet_wcag_21_aa(
     page.get_by_role("link", name="Reassign").click()
     audit.check(page, "reassign a request")
     page.get_by_role("button", name="Reassign").click()
-    expect(page.get_by_text("Choose the recruiter.")).to_be_visible()
+    expect(page.get_by_role("link", name="Choose the recruiter.")).to_be_visible()
     audit.check(page, "reassign a request, with errors")
 
     page.goto(f"{live_server.url}/dashboard/handover/")
     audit.check(page, "hand over work")
     page.get_by_role("button", name="Hand over").click()
-    expect(page.get_by_text("Say when the cover starts.")).to_be_visible()
+    expect(page.get_by_role("link", name="Say when the cover starts.")).to_be_visible()
     audit.check(page, "hand over work, with errors")
 
     page.goto(f"{live_server.url}/dashboard/?view=open")
@@ -521,7 +547,7 @@ def test_recruiter_client_pages_meet_wcag_21_aa(
     audit.check(page, "add a client")
     page.get_by_label("Client's name").fill("acme analytics ltd")
     page.get_by_role("button", name="Add the client").click()
-    expect(page.get_by_text("There is already a client called")).to_be_visible()
+    expect(page.get_by_role("link", name="There is already a client called")).to_be_visible()
     audit.check(page, "add a client, with errors")
     page.get_by_label("Client's name").fill("Globex")
     page.get_by_label("Ratings only").check()
@@ -530,7 +556,9 @@ def test_recruiter_client_pages_meet_wcag_21_aa(
     audit.check(page, "client without hiring managers")
 
     page.get_by_role("button", name="Add the hiring manager").click()
-    expect(page.get_by_label("Name")).to_have_accessible_description("Enter the hiring manager's name.")
+    expect(page.get_by_label("Name")).to_have_accessible_description(
+        "Error: Enter the hiring manager's name."
+    )
     audit.check(page, "client, adding a hiring manager with errors")
     page.get_by_label("Name").fill("Hank Scorpio")
     page.get_by_label("E-mail").fill("hank@globex.test")
@@ -545,7 +573,7 @@ def test_recruiter_client_pages_meet_wcag_21_aa(
     audit.check(page, "edit a hiring manager")
     page.get_by_label("E-mail").fill("hank at globex")
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("Enter a valid e-mail address")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter a valid e-mail address")).to_be_visible()
     audit.check(page, "edit a hiring manager, with errors")
 
     page.goto(f"{live_server.url}/dashboard/clients/{client.uuid}/")
@@ -555,7 +583,7 @@ def test_recruiter_client_pages_meet_wcag_21_aa(
     audit.check(page, "edit a client")
     page.get_by_label("Client's name").fill("")
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("Enter the client's name.")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter the client's name.")).to_be_visible()
     audit.check(page, "edit a client, with errors")
 
     audit.assert_clean()
@@ -582,7 +610,7 @@ def test_hiring_manager_pages_meet_wcag_21_aa(live_server, new_context, audit, m
     )
     page.get_by_role("button", name="Send feedback").click()
     experience = page.get_by_role("group", name="Relevant experience")
-    expect(experience).to_have_accessible_description("Choose a rating for relevant experience.")
+    expect(experience).to_have_accessible_description("Error: Choose a rating for relevant experience.")
     audit.check(page, "manager's answer page, with a field's error")
 
     page.get_by_role("group", name="Relevant experience").get_by_label("Room to improve").check()
@@ -610,7 +638,9 @@ def test_hiring_manager_follow_up_pages_meet_wcag_21_aa(live_server, new_context
     audit.check(page, "manager's follow-up page")
 
     page.get_by_role("button", name="Send answer").click()
-    expect(page.get_by_text("Write a few lines — or decline below if you cannot add more.")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Write a few lines — or decline below if you cannot add more.")
+    ).to_be_visible()
     audit.check(page, "manager's follow-up page, with errors")
 
     page.get_by_label("Your answer").fill("dbt: it is what our team uses every day.")

@@ -130,7 +130,7 @@ def test_views_filters_and_sorts_live_in_the_address(
     # Each filter offers its "any" choice once, and the labels carry no colon.
     page = recruiter_client.get("/dashboard/").content.decode()
     assert page.count(">Everyone</option>") == 1 and page.count(">Every client</option>") == 1
-    assert '<label for="id_q">Search</label>' in page
+    assert '<label class="label" for="id_q">Search</label>' in page
     # The filters beyond search and view fold away until one is used.
     assert '<details class="more-filters">' in page
     used = recruiter_client.get("/dashboard/", {"owner": "mine", "sort": "age"}).content.decode()

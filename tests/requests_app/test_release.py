@@ -98,7 +98,7 @@ def test_an_overlong_comment_says_so_and_keeps_every_edit(recruiter_client, answ
     )
     html = page.content.decode()
     assert page.status_code == 400
-    assert "Please check the highlighted fields below." in html
+    assert "There is a problem" in html
     assert "Ensure this value has at most 2000 characters (it has 2001)." in html
     assert "My careful edit of the summary." in html
     assert "My careful edit of the answers." in html
@@ -236,7 +236,8 @@ def test_release_with_unresolved_flags_is_refused_keeping_everything_typed(
     html = page.content.decode()
     assert page.status_code == 400
     assert "Not released: 3 flags need a decision." in html
-    assert html.count("Edit this text, or tick “Release anyway” below and say why.") == 3
+    # Each in the error summary at the top, and again above its text.
+    assert html.count("Edit this text, or tick “Release anyway” below and say why.") == 6
     # What was typed is all still there.
     assert "We manage a young\nteam" in html
     assert ">\nNot a fit.</textarea>" in html

@@ -66,7 +66,7 @@ def test_a_bad_decline_says_so_keeps_the_detail_and_stores_nothing(routing, link
 
     html = page.content.decode()
     assert page.status_code == 400
-    assert "Please check the fields below." in html
+    assert "There is a problem" in html
     assert error in html
     assert "My typed detail" in html
     assert not FeedbackResponse.objects.exists()
