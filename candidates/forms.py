@@ -5,13 +5,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from feedback_portal.models import PortalSettings, User
+from feedback_portal.widgets import DatePicker
 
 from .models import POLICY_FOR_RECRUITERS, Application, Client, HiringManager
 from .services import tidy
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _not_in_future(value, what: str):
@@ -58,7 +55,7 @@ class ApplicationForm(forms.ModelForm):
         help_texts = {
             "candidate_email": "The candidate sees this application once they sign in with this address.",
         }
-        widgets = {"interviewed_on": DateInput, "outcome_on": DateInput}
+        widgets = {"interviewed_on": DatePicker, "outcome_on": DatePicker}
         error_messages = {
             "client": {"required": "Choose the client."},
             "candidate_name": {"required": "Enter the candidate's name."},
@@ -109,7 +106,7 @@ class DescribeApplicationForm(forms.Form):
     interviewed_on = forms.DateField(
         label="Date of your last interview (optional)",
         required=False,
-        widget=DateInput,
+        widget=DatePicker,
         error_messages={"invalid": "Enter a date, like 2026-11-20."},
     )
     outcome = forms.ChoiceField(
@@ -133,7 +130,7 @@ class OutcomeForm(forms.Form):
     outcome_on = forms.DateField(
         label="Date of the outcome (today if empty)",
         required=False,
-        widget=DateInput,
+        widget=DatePicker,
         error_messages={"invalid": "Enter a date, like 2026-11-20."},
     )
     invite = forms.BooleanField(

@@ -1,4 +1,6 @@
-"""Widgets the portal renders often enough for their cost to matter."""
+"""Widgets of the portal's own: a drop-down quick to render, a date field browsers understand."""
+
+import re
 
 from django import forms
 from django.forms.utils import flatatt
@@ -33,3 +35,24 @@ class ListSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
         )
+
+
+class DatePicker(forms.DateInput):
+    """A date the browser offers a calendar for (`type="date"`).
+
+    Its value is always written YYYY-MM-DD, the one form such a field accepts (the agency's
+    locale would write 01/12/2026, which the browser shows as empty). A value that is not a
+    date at all (typed into the address, say) is left out, as the browser would: the field's
+    error message says what was wrong with it.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return None
+        return value

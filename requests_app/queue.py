@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from candidates.models import Client
 from feedback_portal.models import PortalSettings, User
-from feedback_portal.widgets import ListSelect
+from feedback_portal.widgets import DatePicker, ListSelect
 
 from .models import FeedbackRequest, FollowUp
 
@@ -98,12 +98,8 @@ class QueueFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
     )
-    asked_from = django_filters.DateFilter(
-        label="Asked from", method="filter_asked_from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    asked_to = django_filters.DateFilter(
-        label="Asked until", method="filter_asked_to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    asked_from = django_filters.DateFilter(label="Asked from", method="filter_asked_from", widget=DatePicker)
+    asked_to = django_filters.DateFilter(label="Asked until", method="filter_asked_to", widget=DatePicker)
     sort = django_filters.ChoiceFilter(
         label="Sort",
         choices=[(key, label) for key, (label, _) in SORTS.items()],

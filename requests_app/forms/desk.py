@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from feedback_portal.models import User
-from feedback_portal.widgets import ListSelect
+from feedback_portal.widgets import DatePicker, ListSelect
 
 from ..models import BulkRun
 from ..queue import recruiter_choices
@@ -58,11 +58,11 @@ class HandoverForm(forms.Form):
         error_messages={"required": "Say for how long."},
     )
     starts_on = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False,
+        label="From", widget=DatePicker, required=False,
         error_messages={"invalid": "Enter a date, like 2026-12-21."},
     )  # fmt: skip
     ends_on = forms.DateField(
-        label="Until (the last day of cover)", widget=forms.DateInput(attrs={"type": "date"}), required=False,
+        label="Until (the last day of cover)", widget=DatePicker, required=False,
         error_messages={"invalid": "Enter a date, like 2027-01-04."},
     )  # fmt: skip
 
