@@ -12,6 +12,9 @@ TEST_ENV := SECRET_KEY=tests-only-not-a-secret DJANGO_SETTINGS_MODULE=feedback_p
 # Test processes side by side (pytest-xdist): one per core; each has its own database.
 TEST_WORKERS ?= auto
 
+# The W3C Nu HTML checker the browser tests run on every page (npm's vnu-jar; Java from Debian).
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
+
 .PHONY: run test test-fast install lint format clean bench
 
 $(STAMP): pyproject.toml
@@ -21,6 +24,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(VNU): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $(VNU); \
+	else echo "npm is missing: the browser tests cannot check HTML with the Nu checker (apt-get install npm)"; fi
 
 # The seed sends the demo's e-mails, so it needs SITE_URL too: their links lead to this PORT.
 run: $(STAMP)
@@ -34,7 +41,7 @@ run: $(STAMP)
 	@echo ""
 	DEBUG=1 PORT=$(PORT) SITE_URL=$(SITE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-test: $(STAMP)
+test: $(STAMP) $(VNU)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -3,7 +3,8 @@
 axe-core comes bundled in the axe-playwright-python package: no CDN. The strict
 Content-Security-Policy would block the injected script, so these browser contexts
 bypass it (the journey test checks the real policy). Every page is also laid out at a
-phone's width, where nothing may be wider than the screen.
+phone's width, where nothing may be wider than the screen, and its HTML, as the portal
+served it, is checked by the W3C Nu HTML checker (tests/e2e/nu_checker.py).
 """
 
 import io
@@ -20,6 +21,8 @@ from playwright.sync_api import expect
 from candidates.models import Application, Client
 from requests_app import services, tokens
 from requests_app.models import Area, FeedbackRequest, FollowUp, NextStep, Rating
+
+from . import nu_checker
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,11 +50,15 @@ class Audit:
     def __init__(self):
         self.problems: list[str] = []
         self.pages: list[str] = []
+        self.served: dict[str, str] = {}  # what each page is → its HTML as served
+        self._documents: dict[int, object] = {}  # per browser page, its latest document response
 
     def check(self, page, what: str) -> None:
-        """Run axe on the page as it is, at a desktop's width and at a phone's."""
+        """Run axe on the page as it is, at a desktop's width and at a phone's; keep its HTML."""
         page.wait_for_load_state()
         self.pages.append(what)
+        self.keep_html(page, what)
+        self.watch(page)
         page.add_script_tag(path=str(AXE_JS))
         seen = set()
         for where, viewport in (("", DESKTOP), (", on a phone", PHONE)):
@@ -91,6 +98,26 @@ class Audit:
         self.screenshot(page, what)
         page.set_viewport_size(DESKTOP)
 
+    def watch(self, page) -> None:
+        """Remember each document the page loads, to check its HTML as the portal served it."""
+        if id(page) not in self._documents:
+            self._documents[id(page)] = None
+            page.on(
+                "response",
+                lambda r: (
+                    r.request.resource_type == "document"
+                    and r.frame == page.main_frame
+                    and self._documents.__setitem__(id(page), r)
+                ),
+            )
+
+    def keep_html(self, page, what: str) -> None:
+        response = self._documents.get(id(page))
+        if response is None:  # not watched before it loaded: read it again, as served
+            response = page.request.get(page.url)
+        if "text/html" in (response.headers.get("content-type") or ""):
+            self.served[what] = response.text()
+
     @staticmethod
     def screenshot(page, what: str) -> None:
         """The whole page at a desktop's width and at a phone's (375 px)."""
@@ -105,10 +132,13 @@ class Audit:
         assert not self.problems, f"{len(self.problems)} accessibility problem(s):\n" + "\n".join(
             self.problems
         )
+        invalid = nu_checker.errors(self.served)
+        assert not invalid, f"{len(invalid)} HTML error(s) (W3C Nu HTML checker):\n" + "\n".join(invalid)
 
 
 @pytest.fixture
 def audit():
+    nu_checker.available()  # before the browser work, not after it
     return Audit()
 
 
