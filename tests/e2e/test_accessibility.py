@@ -562,6 +562,33 @@ def test_recruiter_desk_pages_meet_wcag_21_aa(
     audit.assert_clean()
 
 
+def test_the_recruiters_request_page_meets_wcag_21_aa_in_every_other_state(
+    live_server, sign_in, audit, make_request, recruiter_and_client
+):
+    """Awaiting the manager, declined and closed: the states the other audits do not reach."""
+    recruiter, _ = recruiter_and_client
+    awaiting = make_request(FeedbackRequest.State.AWAITING_MANAGER)
+    declined = make_request(FeedbackRequest.State.SUBMITTED)
+    services.decline_request(
+        feedback_request=declined, actor=recruiter, message="The team cannot share details this time."
+    )
+    closed = make_request(FeedbackRequest.State.RELEASED)
+    services.acknowledge_feedback(feedback_request=closed, candidate=closed.candidate, usefulness="very")
+
+    page = sign_in(recruiter.email)
+    for feedback_request, state in (
+        (awaiting, "awaiting the manager"),
+        (declined, "declined"),
+        (closed, "closed"),
+    ):
+        page.goto(f"{live_server.url}/dashboard/requests/{feedback_request.uuid}/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(
+            feedback_request.application.candidate_name
+        )
+        audit.check(page, f"request, {state}")
+    audit.assert_clean()
+
+
 def test_recruiter_client_pages_meet_wcag_21_aa(
     live_server, sign_in, audit, make_request, recruiter_and_client
 ):
