@@ -186,31 +186,42 @@ def _live_routing(feedback_request: FeedbackRequest) -> Routing:
     return routing
 
 
-@transaction.atomic
-def resend_link(*, feedback_request: FeedbackRequest, actor: User) -> Routing:
-    """Send the hiring manager their link again (a fresh one, the date unchanged): e.g. it was lost."""
+def _send_live_link(
+    feedback_request: FeedbackRequest, actor: User, kind, event_kind: str, said: str
+) -> Routing:
+    """E-mail the manager a fresh link to the live routing, the date unchanged; the timeline says
+    `said` (with {manager}: the manager's name)."""
     lock(feedback_request)
     routing = _live_routing(feedback_request)
     Event.objects.create(
         feedback_request=feedback_request,
-        kind=Event.Kind.NOTE,
+        kind=event_kind,
         actor=actor,
-        message=f"The link was sent to {routing.hiring_manager.name} again.",
+        message=said.format(manager=routing.hiring_manager.name),
     )
-    _email_link(routing, actor, emails.MANAGER_LINK_RESENT)
+    _email_link(routing, actor, kind)
     return routing
+
+
+@transaction.atomic
+def resend_link(*, feedback_request: FeedbackRequest, actor: User) -> Routing:
+    """Send the hiring manager their link again (a fresh one, the date unchanged): e.g. it was lost."""
+    return _send_live_link(
+        feedback_request,
+        actor,
+        emails.MANAGER_LINK_RESENT,
+        Event.Kind.NOTE,
+        "The link was sent to {manager} again.",
+    )
 
 
 @transaction.atomic
 def remind_now(*, feedback_request: FeedbackRequest, actor: User) -> Routing:
     """Remind the hiring manager now, outside the cadence, with a fresh link to the same routing."""
-    lock(feedback_request)
-    routing = _live_routing(feedback_request)
-    Event.objects.create(
-        feedback_request=feedback_request,
-        kind=Event.Kind.REMINDED,
-        actor=actor,
-        message=f"Reminder to {routing.hiring_manager.name}, sent by the recruiter.",
+    return _send_live_link(
+        feedback_request,
+        actor,
+        emails.MANAGER_REMINDER,
+        Event.Kind.REMINDED,
+        "Reminder to {manager}, sent by the recruiter.",
     )
-    _email_link(routing, actor, emails.MANAGER_REMINDER)
-    return routing
