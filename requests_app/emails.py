@@ -19,8 +19,9 @@ from feedback_portal.models import OutboundEmail
 from . import feedback, lifecycle, tokens
 from .digest import digest_for
 from .models import Event, FeedbackRequest, FollowUp, Routing
+from .models.timeline import PORTAL_ACTOR
 
-SENDER_LABEL = "Feedback Portal"  # who the timeline says acted, for what the portal did itself
+SENDER_LABEL = PORTAL_ACTOR  # who the timeline says acted, for what the portal did itself
 
 
 def _request(pk: int) -> FeedbackRequest:

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# What the timeline stores as the actor of what the portal did itself; pages show the agency's
+# name instead, so a renamed agency reads right on every past event too.
+PORTAL_ACTOR = "Feedback Portal"
+
 
 class Event(models.Model):
     """The append-only timeline of a request: every state change, e-mail and note."""
@@ -56,6 +60,11 @@ class Event(models.Model):
         if self.pk is not None:
             raise ValueError("Events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def by_portal(self) -> bool:
+        """Did the portal act by itself (an e-mail sent, a link expired)? Pages name the agency."""
+        return self.actor_id is None and self.actor_label == PORTAL_ACTOR
 
     @property
     def candidate_label(self) -> str:

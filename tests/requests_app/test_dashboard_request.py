@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from feedback_portal.models import PortalSettings
 from requests_app import services
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,13 @@ def test_a_managers_answer_waits_for_the_recruiters_review(recruiter_client, rou
 
     assert '<span class="badge state-answered">Answered, awaiting review</span>' in html
     assert "Declined by the manager" not in html
+
+
+def test_what_the_portal_did_itself_is_signed_with_the_agencys_name(recruiter_client, routing):
+    settings_row = PortalSettings.load()
+    settings_row.agency_name = "Northwind Talent"
+    settings_row.save()
+    html = recruiter_client.get(url(routing.feedback_request)).content.decode()
+    # Routing e-mails the manager: the timeline's "E-mail sent" is the agency's doing.
+    assert "· Northwind Talent" in html
+    assert "· Feedback Portal" not in html
