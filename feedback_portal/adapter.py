@@ -14,6 +14,23 @@ from .models import PortalSettings
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages in the portal's voice: what went wrong and what to do, in plain words.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": "This account is switched off. Ask the agency if you think it should not be.",
+        "email_password_mismatch": "The e-mail address or password is not right. Check them and try again.",
+        "email_taken": "An account with this e-mail address exists. Sign in, or reset its password.",
+        "enter_current_password": "Enter your current password.",
+        "incorrect_code": "That code is not right. Check the e-mail and enter the code again.",
+        "incorrect_password": "That password is not right.",
+        "invalid_or_expired_key": "This link has expired or was already used. Ask for a new one.",
+        "invalid_password_reset": "This reset link has expired or was already used. Ask for a new one.",
+        "too_many_login_attempts": "Too many attempts to sign in. Wait a few minutes, then try again.",
+        "unknown_email": "There is no account with this e-mail address.",
+        "rate_limited": "Too many tries in a short time. Wait a minute, then try again.",
+        "same_as_current": "Enter a password different from your current one.",
+    }
+
     def get_from_email(self) -> str:
         """The agency's name before the portal's address, as on the portal's own e-mails."""
         return PortalSettings.load().sender

@@ -48,7 +48,7 @@ def test_sign_in_is_in_sentence_case_and_says_what_to_enter(client):
 def test_a_wrong_password_is_listed_in_the_summary(client, candidate):
     html = client.post("/accounts/login/", {"login": candidate.email, "password": "not-it"}).content.decode()
     assert "There is a problem" in html
-    assert "The email address and/or password you specified are not correct." in html
+    assert "The e-mail address or password is not right. Check them and try again." in html
     assert f'value="{candidate.email}"' in html  # what was typed is kept
 
 
