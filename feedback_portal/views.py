@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import quote_etag
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_safe
@@ -20,6 +21,19 @@ from . import brand
 from .forms import NameForm
 from .models import PortalSettings
 from .services import rename_user
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Something broke: a plain page in the agency's name, if the settings can still be read.
+
+    It must not fail itself, so it renders without the context processors, and names the portal
+    when the database or cache (perhaps the cause) cannot say the agency's name.
+    """
+    try:
+        name = PortalSettings.load().agency_name
+    except Exception:  # whatever broke the page may break this too: the page must still answer
+        name = "Feedback Portal"
+    return HttpResponseServerError(render_to_string("500.html", {"agency_name": name}))
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 
 from feedback_portal import brand
 from feedback_portal.models import PortalSettings
+from feedback_portal.views import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +309,27 @@ def test_the_agencys_name_support_email_and_sign_off_survive_the_brands_migratio
         "Cheers, Harbour",
     )
     assert (portal.brand_colour, portal.logo_url) == (brand.DEFAULT_COLOUR, "")
+
+
+# --- When something breaks ----------------------------------------------------------------------
+
+
+def test_the_error_page_names_the_agency(rf):
+    row = PortalSettings.load()
+    row.agency_name = "Northwind Talent"
+    row.save()
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<title>Something went wrong · Northwind Talent</title>" in html
+    assert "Feedback Portal" not in html
+
+
+def test_the_error_page_still_answers_when_the_settings_cannot_be_read(rf, monkeypatch):
+    def broken():
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(PortalSettings, "load", staticmethod(broken))
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
