@@ -8,15 +8,18 @@ rows, read in index order with a cursor (keyset pagination): no silent cap, and 
 costs what the first does.
 """
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
 
 import django_filters
 from django import forms
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from candidates.models import Client
 from feedback_portal.models import PortalSettings, User
@@ -221,6 +224,53 @@ class Row:
             return "today"
         return f"{self.age} working day{'s' if self.age != 1 else ''}"
 
+    def html(self) -> SafeString:
+        """The row's `<tr>`, written in one pass with every value escaped: fifty rows through the
+        template engine were the largest part of the queue's time. Each cell carries its column's
+        name for the phone's cards."""
+        fr = self.request
+        if self.what_now:
+            what_now = escape(self.what_now)
+        else:
+            what_now = STATE_BADGE.format(state=escape(fr.state), label=escape(self.state))
+        waiting = NO_AGE if self.age is None else self.age_label + (OVERDUE_BADGE if self.overdue else "")
+        # Safe: every value in it is escaped above or here, or is the portal's own markup.
+        return mark_safe(  # noqa: S308
+            ROW.format(
+                overdue=OVERDUE_CLASS if self.overdue else "",
+                uuid=fr.uuid,
+                href=escape(self.href),
+                candidate=escape(self.candidate),
+                unconfirmed=UNCONFIRMED_BADGE if self.unconfirmed else "",
+                role_and_client=escape(self.role_and_client),
+                what_now=what_now,
+                waiting=waiting,
+                asked_iso=self.asked_iso,
+                asked_label=self.asked_label,
+                owner=escape(self.owner) if self.owner else UNASSIGNED_CELL,
+            )
+        )
+
+
+ROW = (
+    "<tr{overdue}>"
+    '<td data-label="Choose"><input type="checkbox" name="requests" value="{uuid}" id="pick-{uuid}"'
+    ' aria-label="Choose {candidate}"></td>'
+    '<td data-label="Candidate"><a href="{href}">{candidate}</a>{unconfirmed}</td>'
+    '<td data-label="Role and client">{role_and_client}</td>'
+    '<td data-label="What now">{what_now}</td>'
+    '<td data-label="Waiting">{waiting}</td>'
+    '<td data-label="Asked"><time datetime="{asked_iso}">{asked_label}</time></td>'
+    '<td data-label="Recruiter">{owner}</td>'
+    "</tr>"
+)
+OVERDUE_CLASS = ' class="overdue"'
+UNCONFIRMED_BADGE = ' <span class="badge">unconfirmed</span>'
+STATE_BADGE = '<span class="badge state-{state}">{label}</span>'
+NO_AGE = '<span class="muted">—</span>'
+OVERDUE_BADGE = ' <strong class="badge overdue-badge">overdue</strong>'
+UNASSIGNED_CELL = '<span class="muted">unassigned</span>'
+
 
 def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
     """Each request with its age in working days against the triage SLA (no query)."""
@@ -251,6 +301,13 @@ def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
             )
         )
     return shown
+
+
+def fragment_key(data, *choices: list[tuple[str, str]]) -> str:
+    """What a cached piece of the queue page (the filters, the bulk form) is rendered from: the
+    address's choices and the lists offered. The cursor is left out: every page shares them."""
+    chosen = sorted((k, v) for k, vs in data.lists() for v in vs if k not in ("after", "before"))
+    return hashlib.blake2b(repr((chosen, choices)).encode(), digest_size=16).hexdigest()
 
 
 def page_of(request_uuid) -> str:

@@ -15,8 +15,18 @@ class QueueQuerySet(models.QuerySet):
     """What the recruiters' queue reads of feedback requests."""
 
     def for_queue(self) -> "QueueQuerySet":
-        """What each row shows, in the page's one query."""
-        return self.select_related("application__client", "owner")
+        """What each row shows, in the page's one query, and nothing more (fifty rows of four
+        models each: every column left out is two hundred values not converted)."""
+        return self.select_related("application__client", "owner").only(
+            *("uuid", "state", "needs", "waiting_since", "created_at", "client_sort"),
+            *(
+                f"application__{f}"
+                for f in ("candidate_name", "role_title", "company_as_described", "is_confirmed")
+            ),
+            "application__client__name",
+            "owner__name",
+            "owner__email",
+        )
 
     def visible_to(self, user, desk: list[int] | None) -> "QueueQuerySet":
         """The requests a recruiter may see. `desk` is None when they see every client (the

@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -62,6 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "view": filterset.chosen_view,
             "more_filters_used": filterset.more_filters_used,
             "bulk_form": BulkForm(),
+            # The filters and the bulk form are cached as rendered, keyed by what they show.
+            "filters_key": queue.fragment_key(request.GET, queue.client_choices(), queue.recruiter_choices()),
+            "bulk_key": queue.fragment_key(QueryDict(), queue.recruiter_choices()),
             "portal": portal,
         },
     )

@@ -183,6 +183,36 @@ def test_a_bad_value_in_the_address_says_so_and_shows_the_rest(
     assert names(page.content.decode()) == ["Ada Open"]
 
 
+def test_what_people_typed_reaches_the_queue_as_text_never_as_markup(
+    recruiter_client, feedback_request_factory, client_factory
+):
+    feedback_request_factory(
+        application__candidate_name='<script>alert("x")</script> Ada',
+        application__role_title="Analyst & <b>Lead</b>",
+        application__client=client_factory(name="O'Brien <i>Ltd</i>"),
+    )
+
+    html = recruiter_client.get("/dashboard/").content.decode()
+
+    assert "<script>alert" not in html and "<b>Lead" not in html and "<i>Ltd" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada" in html
+    assert 'aria-label="Choose &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada"' in html
+    assert "Analyst &amp; &lt;b&gt;Lead&lt;/b&gt; · O&#x27;Brien &lt;i&gt;Ltd&lt;/i&gt;" in html
+
+
+def test_the_filters_kept_ready_follow_the_address_and_a_new_client(
+    warm, feedback_request_factory, client_factory
+):
+    feedback_request_factory(application__candidate_name="Ada Open")
+    client = warm()
+    assert 'value="answered" selected' not in client.get("/dashboard/").content.decode()
+
+    assert 'value="answered" selected' in client.get("/dashboard/", {"view": "answered"}).content.decode()
+    assert "Brand New Co" not in client.get("/dashboard/").content.decode()
+    client_factory(name="Brand New Co")
+    assert "Brand New Co" in client.get("/dashboard/").content.decode()
+
+
 def test_a_candidate_on_the_dashboard_gets_404(candidate_client):
     assert candidate_client.get("/dashboard/").status_code == 404
 
