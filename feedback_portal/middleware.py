@@ -1,6 +1,7 @@
-"""Pages show times in the agency's own time zone, from the portal settings row."""
+"""The portal's own middleware: the agency's time zone on every page, and pages kept out of caches."""
 
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from .models import PortalSettings
 
@@ -21,3 +22,21 @@ class AgencyTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PrivatePagesMiddleware:
+    """Every page the portal writes is kept out of shared and browser caches (`no-store`).
+
+    Most pages carry someone's name, feedback or a manager's answer; a shared computer's back
+    button or a proxy must not show them to the next person. Responses that say how they may be
+    cached (the static files, the brand's stylesheet and logo) keep what they say.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

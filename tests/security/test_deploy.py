@@ -98,3 +98,19 @@ def test_healthz_answers_a_plain_http_probe_too(db, settings):
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("proxies", "believed"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")]
+)
+def test_a_forwarded_https_header_is_believed_only_behind_a_proxy(tmp_path, proxies, believed):
+    # With no proxy in front, anyone could send X-Forwarded-Proto: https over plain HTTP.
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+        env=production_env(tmp_path, TRUSTED_PROXY_COUNT=proxies),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == believed

@@ -119,6 +119,28 @@ def test_security_headers_on_every_page(pages):
         assert "Referrer-Policy" in response, name
 
 
+def test_no_page_with_personal_data_is_kept_in_a_cache(pages):
+    for name, response in pages.items():
+        assert "no-store" in response["Cache-Control"], name
+        assert "private" in response["Cache-Control"], name
+
+
+def test_static_files_and_the_brand_keep_their_own_caching(client, portal_settings):
+    brand = client.get("/brand.css")
+    assert brand.status_code == 200
+    assert "no-store" not in brand["Cache-Control"]
+
+
+def test_every_page_switches_off_browser_features_it_does_not_use(pages):
+    for name, response in pages.items():
+        policy = dict(
+            part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",") if part.strip()
+        )
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", f"{name}: {feature}"
+        assert policy["publickey-credentials-get"] == "(self)", name
+
+
 def test_link_pages_are_never_cached_and_never_send_the_link_onward(pages):
     # The address with the token sends no referrer at all; the token-less answer page may
     # name itself to this site only (its forms need an Origin the CSRF check accepts).
