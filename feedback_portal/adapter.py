@@ -8,9 +8,11 @@ context its templates (templates/account/email/) share with the portal's e-mails
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from .models import PortalSettings
+from .text import one_line
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,10 +37,26 @@ class AccountAdapter(DefaultAccountAdapter):
         """The agency's name before the portal's address, as on the portal's own e-mails."""
         return PortalSettings.load().sender
 
+    def format_email_subject(self, subject: str) -> str:
+        return one_line(super().format_email_subject(subject))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """allauth's e-mail, rendered with the agency's settings and address like the portal's."""
+        """allauth's e-mail, rendered with the agency's settings and address like the portal's.
+
+        It greets its reader by name only at an address they have proved is theirs: anyone may
+        sign up with anyone's address, and a name is whatever they typed ("Visit evil.example")."""
+        user = context.get("user")
+        verified = (
+            getattr(user, "pk", None) is not None
+            and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+        )
         super().send_mail(
             template_prefix,
             email,
-            {"portal": PortalSettings.load(), "site_url": settings.SITE_URL, **context},
+            {
+                "portal": PortalSettings.load(),
+                "site_url": settings.SITE_URL,
+                "greet_name": user.name if verified and getattr(user, "name", "") else "",
+                **context,
+            },
         )

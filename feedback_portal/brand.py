@@ -11,6 +11,8 @@ from email.utils import formataddr, parseaddr
 
 from django.core.exceptions import ValidationError
 
+from .text import one_line
+
 DEFAULT_COLOUR = "#1f4e8c"
 # WCAG 2.1 AA for normal text (1.4.3): the colour carries white text (the header, buttons) and
 # is itself text on white (links), so it must reach this against white both ways.
@@ -137,4 +139,5 @@ def stylesheet(colour: str) -> str:
 def sender(agency_name: str, from_email: str) -> str:
     """The From header of every e-mail: the agency's name before the address the portal sends from."""
     address = parseaddr(from_email)[1] or from_email
-    return formataddr((agency_name, address)) if agency_name else address
+    name = one_line(agency_name)
+    return formataddr((name, address)) if name else address

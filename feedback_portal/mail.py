@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from .models import OutboundEmail, PortalSettings, User
 from .tasks import send_outbound_email
+from .text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def render(email: OutboundEmail, kind: EmailKind) -> tuple[str, str, str]:
     # Dates in e-mails read in the agency's time zone, as on its pages.
     with timezone.override(portal.zone):
         return (
-            " ".join(render_to_string(subject, context).split()),
+            one_line(render_to_string(subject, context)),
             render_to_string(text, context),
             render_to_string(html, context),
         )

@@ -1,9 +1,10 @@
-"""The portal's own middleware: the agency's time zone on every page, and pages kept out of caches."""
+"""The portal's own middleware: the agency's time zone, pages kept out of caches, input made visible."""
 
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from .models import PortalSettings
+from .text import INVISIBLE, visible
 
 
 class AgencyTimeZoneMiddleware:
@@ -40,3 +41,36 @@ class PrivatePagesMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class VisibleInputMiddleware:
+    """What anyone types reaches the portal without the characters that reorder or hide text.
+
+    Every form and address is cleaned here, once, before a view reads it (text.py says which
+    characters and why), so no name, search or comment can carry a right-to-left override into a
+    page or an e-mail. Passwords are left exactly as typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST":
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+def _cleaned(data):
+    dirty = [
+        key
+        for key, values in data.lists()
+        if "password" not in key and any(INVISIBLE.search(value) for value in values)
+    ]
+    if not dirty:
+        return data
+    data = data.copy()
+    for key in dirty:
+        data.setlist(key, [visible(value) for value in data.getlist(key)])
+    data._mutable = False
+    return data
