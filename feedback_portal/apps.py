@@ -6,4 +6,4 @@ class FeedbackPortalConfig(AppConfig):
     verbose_name = "Feedback Portal"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, sessions  # noqa: F401  (registers the system checks; notes each sign-in)

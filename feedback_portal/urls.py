@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import sessions, views
 
 handler500 = views.server_error
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("brand/logo", views.brand_logo, name="brand_logo"),
     path("account/", views.account, name="account"),
     path("accounts/", include("allauth.urls")),
+    # One door in: the admin's own sign-in and password pages lead to allauth's.
+    path("admin/login/", sessions.admin_login, name="admin_login"),
+    path("admin/password_change/", sessions.admin_password_change, name="admin_password_change"),
     path("admin/", admin.site.urls),
     path("dev/mailbox/", views.mailbox, name="dev_mailbox"),
     path("dev/mailbox/<str:message_id>/html/", views.mailbox_html, name="dev_mailbox_html"),
