@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback_portal.access import candidate_required, recruiter_required
+from feedback_portal.once import AlreadyDone, already_done, done_once
 from feedback_portal.paging import cursor_from, keyset_page
 
 from . import services
@@ -28,14 +29,20 @@ def describe_application(request: HttpRequest) -> HttpResponse:
     form = DescribeApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the company is a client: the client list stays private.
-        application = services.describe_application(
-            candidate=request.user,
-            company=form.cleaned_data["company"],
-            role_title=form.cleaned_data["role_title"],
-            stage=form.cleaned_data["stage"],
-            outcome=form.cleaned_data["outcome"],
-            interviewed_on=form.cleaned_data["interviewed_on"],
-        )
+        try:
+            application = done_once(
+                request,
+                lambda: services.describe_application(
+                    candidate=request.user,
+                    company=form.cleaned_data["company"],
+                    role_title=form.cleaned_data["role_title"],
+                    stage=form.cleaned_data["stage"],
+                    outcome=form.cleaned_data["outcome"],
+                    interviewed_on=form.cleaned_data["interviewed_on"],
+                ),
+            )
+        except AlreadyDone:
+            return already_done(request, "requests_app:applications")
         messages.success(
             request, "Thank you. Your recruiter will confirm the details; you can ask for feedback now."
         )
@@ -49,7 +56,12 @@ def new_application(request: HttpRequest) -> HttpResponse:
     """A recruiter records a candidate put forward for a role."""
     form = ApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        application = services.create_application(recruiter=request.user, **form.cleaned_data)
+        try:
+            application = done_once(
+                request, lambda: services.create_application(recruiter=request.user, **form.cleaned_data)
+            )
+        except AlreadyDone:
+            return already_done(request, "requests_app:dashboard")
         messages.success(
             request,
             f"Added {application.candidate_name} for {application.role_title}. "
@@ -105,7 +117,10 @@ def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse
         initial={"outcome": application.outcome, "outcome_on": application.outcome_on},
     )
     if request.method == "POST" and form.is_valid():
-        services.record_outcome(application=application, **form.cleaned_data)
+        try:
+            done_once(request, lambda: services.record_outcome(application=application, **form.cleaned_data))
+        except AlreadyDone:
+            return already_done(request, "candidates:recruiter_applications")
         messages.success(
             request, f"Recorded: {application.get_outcome_display()} for {application.candidate_name}."
         )
@@ -160,7 +175,9 @@ def new_client(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"]
         try:
-            client = services.create_client(**form.cleaned_data)
+            client = done_once(request, lambda: services.create_client(**form.cleaned_data))
+        except AlreadyDone:
+            return already_done(request, "candidates:clients")
         except services.ClientNameTaken:  # added by someone else since the form checked
             form.add_error("name", form.name_taken_message(name))
         else:
@@ -201,7 +218,9 @@ def edit_client(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         name, policy_before = form.cleaned_data["name"], client.feedback_policy
         try:
-            services.update_client(client=client, **form.cleaned_data)
+            done_once(request, lambda: services.update_client(client=client, **form.cleaned_data))
+        except AlreadyDone:
+            return already_done(request, "candidates:client", client.uuid)
         except services.ClientNameTaken:
             form.add_error("name", form.name_taken_message(name))
         else:
@@ -224,7 +243,11 @@ def add_hiring_manager(request: HttpRequest, client_uuid: UUID) -> HttpResponse:
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            manager = services.add_hiring_manager(client=client, **form.cleaned_data)
+            manager = done_once(
+                request, lambda: services.add_hiring_manager(client=client, **form.cleaned_data)
+            )
+        except AlreadyDone:
+            return already_done(request, "candidates:client", client.uuid)
         except services.HiringManagerEmailTaken:
             form.add_error("email", form.email_taken_message(email))
         else:
@@ -247,7 +270,9 @@ def edit_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: U
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            services.update_hiring_manager(manager=manager, **form.cleaned_data)
+            done_once(request, lambda: services.update_hiring_manager(manager=manager, **form.cleaned_data))
+        except AlreadyDone:
+            return already_done(request, "candidates:client", client.uuid)
         except services.HiringManagerEmailTaken:
             form.add_error("email", form.email_taken_message(email))
         else:

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .models import FormSubmission
 
@@ -26,6 +28,8 @@ T = TypeVar("T")
 FIELD = "once"
 # How long a key is remembered: far longer than anyone resends a form.
 KEEP = timedelta(days=2)
+# A form sent twice (a double click, a resent page): the first did it; this one changes nothing.
+ALREADY_DONE = "That was done already: here is where things stand."
 
 
 class AlreadyDone(Exception):
@@ -64,6 +68,12 @@ def done_once(request: HttpRequest, change: Callable[[], T]) -> T:
             except IntegrityError:
                 raise AlreadyDone from None
         return change()
+
+
+def already_done(request: HttpRequest, to: str, *args) -> HttpResponse:
+    """The answer to a form acted on before: say so, and show where things stand."""
+    messages.info(request, ALREADY_DONE)
+    return redirect(to, *args)
 
 
 def forget_old(*, now: datetime) -> int:

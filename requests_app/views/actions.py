@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from feedback_portal.once import AlreadyDone, done_once
+from feedback_portal.once import ALREADY_DONE, AlreadyDone, done_once
 
 from .. import services
 
-# A form sent twice (a double click, a resent page): the first did it; this one changes nothing.
-ALREADY_DONE = "That was done already: here is where things stand."
+__all__ = ["ALREADY_DONE", "act"]
 
 
 def act(

@@ -2,9 +2,6 @@
 parallel POSTs do the thing once (feedback_portal/once.py)."""
 
 import re
-import threading
-import urllib.parse
-import urllib.request
 from html.parser import HTMLParser
 
 import pytest
@@ -12,6 +9,7 @@ from django.test import Client as Browser
 
 from feedback_portal.models import FormSubmission, OutboundEmail
 from requests_app.models import Event, FeedbackRequest, Routing
+from tests.parallel import post_at_once
 
 ONCE = re.compile(r'name="once" value="([0-9a-f]{32})"')
 
@@ -142,44 +140,11 @@ def test_ten_parallel_posts_of_send_route_once(
 ):
     """Real parallel requests, each in its own thread of the live server, on PostgreSQL."""
     manager = hiring_manager_factory(client=submitted_request.application.client)
-    browser = Browser()
-    browser.force_login(recruiter)
-    session = browser.cookies["sessionid"].value
-    url = f"{live_server.url}/dashboard/requests/{submitted_request.uuid}/"
-    with urllib.request.urlopen(
-        urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})
-    ) as page:
-        html = page.read().decode()
-        csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers["Set-Cookie"]).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    body = urllib.parse.urlencode({**route_data(html, manager), "csrfmiddlewaretoken": token}).encode()
-    ready = threading.Barrier(10)
-    statuses = []
+    page = f"/dashboard/requests/{submitted_request.uuid}/"
 
-    class NoRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirects)
-
-    def send() -> None:
-        post = urllib.request.Request(
-            url + "route/",
-            data=body,
-            headers={"Cookie": f"sessionid={session}; csrftoken={csrf_cookie}"},
-        )
-        ready.wait(timeout=10)
-        try:
-            with opener.open(post, timeout=30) as response:
-                statuses.append(response.status)
-        except urllib.error.HTTPError as exc:
-            statuses.append(exc.code)
-
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = post_at_once(
+        live_server.url, recruiter, page=page, to=page + "route/", data=lambda html: route_data(html, manager)
+    )
 
     assert statuses == [302] * 10  # each told where things stand; none failed
     assert Routing.objects.filter(feedback_request=submitted_request).count() == 1
