@@ -38,7 +38,7 @@ class ManagerResponseForm(forms.Form):
                 label=f"Question {number}: {question}",
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.rows = []
         for area in Area:
@@ -110,7 +110,12 @@ class ManagerResponseForm(forms.Form):
         data = super().clean()
         ratings = [data.get(f"rating_{area.value}") for area in Area]
         answered = any(data.get(f"answer_{n}", "").strip() for n in range(1, len(self.questions) + 1))
-        if ratings and all(r == Rating.NOT_ASSESSED for r in ratings) and not data.get("summary") and not answered:
+        if (
+            ratings
+            and all(r == Rating.NOT_ASSESSED for r in ratings)
+            and not data.get("summary")
+            and not answered
+        ):
             raise ValidationError(
                 "Rate at least one area, answer a question or write a summary — or decline at the top "
                 "of the page if you cannot give feedback."
