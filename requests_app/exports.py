@@ -148,7 +148,8 @@ def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[
             if a.rating != Rating.NOT_ASSESSED or a.released_comment
         ],
         "your_questions": [
-            {"question": pair["question"], "answer": pair["answer"]} for pair in response.released_question_answers
+            {"question": pair["question"], "answer": pair["answer"]}
+            for pair in response.released_question_answers
         ],
     }
 

@@ -11,9 +11,9 @@ than anonymising everything that has ended on its next run.
 
 What goes: the candidate's name and e-mail on the application, their questions (the
 follow-up question too), every free-text answer (summaries, comments, answers to their
-questions, decline reasons, the follow-up's reply and answer, every released version and why it was corrected), the messages forwarded to the
-manager, the timeline's messages and the subjects and addresses
-of the e-mails about the request. What stays, for the statistics: client, role, dates,
+questions, decline reasons, the follow-up's reply and answer, every released version and why
+it was corrected), the messages forwarded to the manager, the timeline's messages and the
+subjects and addresses of the e-mails about the request. What stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
 holds ratings only). The candidate's account is not touched: that is theirs to delete.
 

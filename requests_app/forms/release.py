@@ -115,7 +115,9 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
             shown = copy.copy(answer)
             shown.released_comment = texts[answer.area].strip()
             answers.append(shown)
-        return Released(texts["summary"].strip(), answers, corrected_at, question_answers=self.released_answers())
+        return Released(
+            texts["summary"].strip(), answers, corrected_at, question_answers=self.released_answers()
+        )
 
     def text_field_name(self, flag: safety.Flag) -> str:
         if flag.slot.startswith("question_"):

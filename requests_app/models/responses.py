@@ -50,7 +50,9 @@ class FeedbackResponse(models.Model):
         help_text="The candidate's questions as asked, each with the answer: [{question, answer}].",
     )
     released_question_answers = models.JSONField(
-        default=list, blank=True, help_text="The same, as the candidate reads them now (the recruiter's edit)."
+        default=list,
+        blank=True,
+        help_text="The same, as the candidate reads them now (the recruiter's edit).",
     )
     answered_by_recruiter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -38,7 +38,9 @@ def _publish(
     response.released_summary = summary
     changed += [
         f"Answer to question {n}"
-        for n, (new, old) in enumerate(zip(answers, _padded(response.released_question_answers, answers)), 1)
+        for n, (new, old) in enumerate(
+            zip(answers, _padded(response.released_question_answers, answers), strict=True), 1
+        )
         if new["answer"] != old
     ]
     response.released_question_answers = answers

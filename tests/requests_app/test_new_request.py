@@ -226,7 +226,9 @@ def test_only_the_areas_rated_are_stored_as_a_self_assessment(candidate_client, 
 
 
 def test_without_questions_no_consent_is_stored(candidate_client, application):
-    candidate_client.post(url(application), {"areas": ["cv"], "question_1": "  ", "question_2": "", "consent_to_forward": "on"})
+    candidate_client.post(
+        url(application), {"areas": ["cv"], "question_1": "  ", "question_2": "", "consent_to_forward": "on"}
+    )
     assert FeedbackRequest.objects.get().consent_to_forward is False
 
 
