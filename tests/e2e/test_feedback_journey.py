@@ -11,6 +11,8 @@ from candidates.models import Client
 from requests_app import tokens
 from requests_app.models import FeedbackRequest
 
+from .test_accessibility import Audit
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -131,6 +133,7 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     expect(preview).to_contain_text(RELEASED_COMMENT)
     expect(preview).not_to_contain_text(EXPERIENCE_COMMENT)
     expect(preview).to_contain_text(RELEASED_ANSWER_1)
+    Audit.screenshot(desk, "journey, the recruiter releases the answers")
     assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED  # nothing sent yet
     desk.get_by_role("button", name="Release to the candidate").click()
     expect(desk.get_by_text("Released. The candidate has been e-mailed.")).to_be_visible()
@@ -159,6 +162,7 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     expect(feedback.get_by_role("definition").filter(has_text=RELEASED_ANSWER_1)).to_be_visible()
     expect(feedback.get_by_role("term").filter(has_text=QUESTION_2)).to_be_visible()
     expect(feedback.get_by_text("The interview team did not answer this one.")).to_be_visible()
+    Audit.screenshot(me, "journey, the candidate reads the answers")
     expect(me.locator("body")).not_to_contain_text(EXPERIENCE_COMMENT)
     for secret in (MANAGER_NAME, "Blackwood", MANAGER_TITLE, MANAGER_EMAIL):
         expect(me.locator("body")).not_to_contain_text(secret)
