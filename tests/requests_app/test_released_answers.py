@@ -59,6 +59,13 @@ def released_form(**changes) -> dict:
     }
 
 
+def test_the_recruiter_reads_the_managers_answers_with_the_rest(recruiter_client, answered):
+    html = recruiter_client.get(f"/dashboard/requests/{answered.uuid}/").content.decode()
+    original = html[html.index("The manager's answer (original)") :]
+    assert f"<dt>Was my CV too long?</dt><dd>{ANSWER}</dd>" in original
+    assert "<dt>Should I have asked about the data stack?</dt><dd>Not answered</dd>" in original
+
+
 def test_the_release_page_shows_each_question_with_its_answer_to_edit(recruiter_client, answered):
     html = recruiter_client.get(release_url(answered)).content.decode()
     assert "<legend>The candidate's questions</legend>" in html
