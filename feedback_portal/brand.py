@@ -122,8 +122,8 @@ def version(data: bytes | str) -> str:
 
 
 def stylesheet(colour: str) -> str:
-    """The brand's stylesheet: the colour and two shades made from it, as the tokens portal.css reads."""
-    # Not for print: a printed page is black on white, with portal.css's print tokens.
+    """The brand's stylesheet: the colour and two shades made from it, as the tokens base.css reads."""
+    # Not for print: a printed page is black on white, with base.css's print tokens.
     return (
         "/* The agency's brand colour, from its portal settings. */\n"
         "@media not print {\n"

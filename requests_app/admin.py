@@ -70,7 +70,7 @@ class FeedbackRequestAdmin(admin.ModelAdmin):
         "state",
         "areas",
         "self_assessment",
-        "questions",
+        "question_list",
         "consent_to_forward",
         "created_at",
         "state_changed_at",

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.models import Client
 from feedback_portal import mail
 from feedback_portal.mail import Audience, Cancelled, EmailKind
 from feedback_portal.models import OutboundEmail
@@ -96,11 +97,17 @@ def _to_manager(email: OutboundEmail) -> dict:
     if reason := lifecycle.manager_can_no_longer_answer(routing):
         raise Cancelled(reason)
     path = reverse("requests_app:respond_entry", args=[tokens.mint(routing)])
+    feedback_request = routing.feedback_request
     return {
-        **_about(routing.feedback_request, "requests_app:dashboard_request"),
+        **_about(feedback_request, "requests_app:dashboard_request"),
         "routing": routing,
         "manager": routing.hiring_manager,
         "path": path,
+        # What their page asks first: the areas, and the questions where the client gives words.
+        "asked_areas": feedback_request.area_labels(),
+        "asked_questions": feedback_request.questions_for_manager
+        if feedback_request.application.client.feedback_policy == Client.FeedbackPolicy.FULL
+        else [],
     }
 
 

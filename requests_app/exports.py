@@ -104,7 +104,7 @@ def _candidate_request(fr: FeedbackRequest) -> dict[str, Any]:
         "state": fr.candidate_state_label,  # the words of their pages, not the recruiters' state names
         "areas": fr.area_labels(),
         "self_assessment": dict(fr.self_assessment_rows()),
-        "questions": fr.questions,
+        "questions": list(fr.question_list),
         "consent_to_forward": fr.consent_to_forward,
         "usefulness": fr.get_usefulness_display(),
         "timeline": [
@@ -146,6 +146,10 @@ def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[
             {"area": a.get_area_display(), "rating": a.get_rating_display(), "comment": a.released_comment}
             for a in sorted(response.answers.all(), key=lambda a: a.area_order)
             if a.rating != Rating.NOT_ASSESSED or a.released_comment
+        ],
+        "your_questions": [
+            {"question": pair["question"], "answer": pair["answer"]}
+            for pair in response.released_question_answers
         ],
     }
 
@@ -255,7 +259,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
         "state_changed_at": fr.state_changed_at,
         "areas": fr.area_labels(),
         "self_assessment": dict(fr.self_assessment_rows()),
-        "questions": fr.questions,
+        "questions": list(fr.question_list),
         "consent_to_forward": fr.consent_to_forward,
         "usefulness": fr.get_usefulness_display(),
         "legal_hold": fr.legal_hold,
@@ -292,7 +296,9 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                     }
                     for a in sorted(resp.answers.all(), key=lambda a: a.area_order)
                 ],
+                "question_answers": resp.question_answers,
                 "released_summary": resp.released_summary,
+                "released_question_answers": resp.released_question_answers,
                 "released_at": resp.released_at,
                 "released_by": user_display(resp.released_by) if resp.released_by else "",
                 "corrected_at": resp.corrected_at,
@@ -304,6 +310,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                         "released_by": user_display(v.released_by) if v.released_by else "",
                         "summary": v.summary,
                         "comments": dict(v.comment_rows()),
+                        "question_answers": v.question_answers,
                         "reason_for_correction": v.reason,
                         "candidate_told": v.material,
                     }

@@ -23,6 +23,8 @@ class Released:
     released_summary: str
     answers: list[AreaAnswer]
     corrected_at: datetime | None = None
+    # The candidate's questions, each with the answer released ("" when the team gave none).
+    question_answers: list[dict] = field(default_factory=list)
     shown_answers: list[AreaAnswer] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -47,7 +49,12 @@ def released(feedback_request: FeedbackRequest) -> Released | None:
     )
     if response is None:
         return None
-    return Released(response.released_summary, list(response.answers.all()), response.corrected_at)
+    return Released(
+        response.released_summary,
+        list(response.answers.all()),
+        response.corrected_at,
+        question_answers=list(response.released_question_answers),
+    )
 
 
 def recruiter_noted(response: FeedbackResponse) -> bool:

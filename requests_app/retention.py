@@ -10,10 +10,10 @@ never anonymised, however old; nor is a released one whose follow-up question is
 than anonymising everything that has ended on its next run.
 
 What goes: the candidate's name and e-mail on the application, their questions (the
-follow-up question too), every free-text answer (summaries, comments, decline reasons, the
-follow-up's reply and answer, every released version and why it was corrected), the messages forwarded to the
-manager, the timeline's messages and the subjects and addresses
-of the e-mails about the request. What stays, for the statistics: client, role, dates,
+follow-up question too), every free-text answer (summaries, comments, answers to their
+questions, decline reasons, the follow-up's reply and answer, every released version and why
+it was corrected), the messages forwarded to the manager, the timeline's messages and the
+subjects and addresses of the e-mails about the request. What stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
 holds ratings only). The candidate's account is not touched: that is theirs to delete.
 
@@ -98,7 +98,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
             state__in=FeedbackRequest.ENDED_STATES,
         )
         .without_open_follow_up()
-        .update(anonymised_at=now, questions="", search_text="")
+        .update(anonymised_at=now, question_list=[], search_text="")
     )
     if not claimed:
         return False
@@ -106,13 +106,13 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     addresses = {application.candidate_email, feedback_request.candidate.email}
     Routing.objects.filter(feedback_request=feedback_request).update(message="")
     FeedbackResponse.objects.filter(feedback_request=feedback_request).update(
-        summary="", released_summary="", decline_reason=""
+        summary="", released_summary="", decline_reason="", question_answers=[], released_question_answers=[]
     )
     AreaAnswer.objects.filter(response__feedback_request=feedback_request).update(
         comment="", released_comment=""
     )
     ReleasedVersion.objects.filter(response__feedback_request=feedback_request).update(
-        summary="", comments={}, reason=""
+        summary="", comments={}, question_answers=[], reason=""
     )
     FollowUp.objects.filter(feedback_request=feedback_request).update(question="", reply="", answer="")
     # The timeline is append-only for everything else; retention is the one writer that
@@ -134,7 +134,7 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
         created_at=now,
     )
     feedback_request.anonymised_at = now
-    feedback_request.questions = ""
+    feedback_request.question_list = []
     return True
 
 

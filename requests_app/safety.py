@@ -361,3 +361,8 @@ def check_feedback(
         ):
             flags.append(flag)
     return flags
+
+
+def check_text(*, slot: str, place: str, text: str, terms: Iterable[Term]) -> list[Flag]:
+    """Legal-safety flags for one free text outside the areas: an answer to a candidate's question."""
+    return _legal_flags(slot, place, text, _legal_table(tuple(terms)))

@@ -94,7 +94,7 @@ class FeedbackRequestFactory(factory.django.DjangoModelFactory):
     candidate = factory.LazyAttribute(lambda o: o.application.candidate)
     owner = factory.LazyAttribute(lambda o: o.application.recruiter)
     areas = factory.LazyFunction(lambda: ["experience", "answers"])
-    questions = "How could I have prepared better?"
+    question_list = factory.LazyFunction(lambda: ["How could I have prepared better?"])
     consent_to_forward = True
 
     @factory.post_generation

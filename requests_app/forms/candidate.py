@@ -12,6 +12,10 @@ SELF_RATING_CHOICES = [
 ]
 
 
+QUESTION_FIELDS = ("question_1", "question_2", "question_3")
+QUESTION_MAX_LENGTH = 1000
+
+
 class FeedbackRequestForm(forms.Form):
     """The candidate's ask: the areas, an optional self-assessment, their questions."""
 
@@ -21,17 +25,30 @@ class FeedbackRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one area you would like feedback on."},
     )
-    questions = forms.CharField(
-        label="Your questions for the interview team (optional)",
+    # Up to three questions, each its own field, so the manager answers each in its own box.
+    question_1 = forms.CharField(
+        label="Question 1 (optional)",
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: “Was my portfolio the right level of detail?”",
+    )
+    question_2 = forms.CharField(
+        label="Question 2 (optional)",
+        required=False,
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    question_3 = forms.CharField(
+        label="Question 3 (optional)",
+        required=False,
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     # Asked only about questions: the page puts it right under them, and without questions
     # there is nothing to pass on, so clean() stores no consent.
     consent_to_forward = forms.BooleanField(
-        label="Pass my questions to the interview team (your recruiter may reword them).",
+        label="Pass my questions to the interview team (your recruiter reads them first).",
         required=False,
         help_text="Only if you wrote questions above.",
     )
@@ -49,9 +66,16 @@ class FeedbackRequestForm(forms.Form):
     def self_assessment_fields(self):
         return [self[f"self_{area.value}"] for area in Area]
 
+    def question_fields(self):
+        return [self[name] for name in QUESTION_FIELDS]
+
+    def question_list(self) -> list[str]:
+        """The questions written, in order, blank ones left out."""
+        return [q.strip() for q in (self.cleaned_data.get(name, "") for name in QUESTION_FIELDS) if q.strip()]
+
     def clean(self):
         data = super().clean()
-        if not data.get("questions", "").strip():
+        if not self.question_list():
             data["consent_to_forward"] = False  # consent to pass on nothing means nothing
         elif not data.get("consent_to_forward"):
             self.add_error(

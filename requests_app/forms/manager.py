@@ -24,9 +24,22 @@ class ManagerResponseForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, requested_areas: list[str], allow_comments: bool, **kwargs):
+    def __init__(
+        self, *args, requested_areas: list[str], allow_comments: bool, questions: list[str] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.allow_comments = allow_comments
+        # The candidate's questions, each with its own answer box; a ratings-only client writes
+        # no words, so it is not asked them (the page says why).
+        self.questions = list(questions) if allow_comments else []
+        for number, question in enumerate(self.questions, start=1):
+            self.fields[f"answer_{number}"] = forms.CharField(
+                # The question is the label (escaped like every label): the box answers it.
+                label=f"Question {number}: {question}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         self.rows = []
         for area in Area:
             rating = forms.ChoiceField(
@@ -59,6 +72,31 @@ class ManagerResponseForm(forms.Form):
                 "comment": self[f"comment_{area.value}"] if self.allow_comments else None,
             }
 
+    def asked_rows(self):
+        """The areas the candidate asked about: open at the top of the page."""
+        return [row for row in self.area_rows() if row["requested"]]
+
+    def other_rows(self):
+        """The rest, optional: inside one disclosure, opened when one of them has an error."""
+        return [row for row in self.area_rows() if not row["requested"]]
+
+    def other_rows_have_errors(self) -> bool:
+        return any(
+            row["rating"].errors or (row["comment"] is not None and row["comment"].errors)
+            for row in self.other_rows()
+        )
+
+    def question_rows(self):
+        for number, question in enumerate(self.questions, start=1):
+            yield {"number": number, "question": question, "answer": self[f"answer_{number}"]}
+
+    def question_answers(self) -> list[dict]:
+        """Each question as asked, with the answer written (blank when none)."""
+        return [
+            {"question": question, "answer": self.cleaned_data.get(f"answer_{number}", "").strip()}
+            for number, question in enumerate(self.questions, start=1)
+        ]
+
     def answers(self) -> dict[str, tuple[str, str]]:
         return {
             area.value: (
@@ -71,9 +109,16 @@ class ManagerResponseForm(forms.Form):
     def clean(self):
         data = super().clean()
         ratings = [data.get(f"rating_{area.value}") for area in Area]
-        if ratings and all(r == Rating.NOT_ASSESSED for r in ratings) and not data.get("summary"):
+        answered = any(data.get(f"answer_{n}", "").strip() for n in range(1, len(self.questions) + 1))
+        if (
+            ratings
+            and all(r == Rating.NOT_ASSESSED for r in ratings)
+            and not data.get("summary")
+            and not answered
+        ):
             raise ValidationError(
-                "Rate at least one area or write a summary — or decline below if you cannot give feedback."
+                "Rate at least one area, answer a question or write a summary — or decline at the top "
+                "of the page if you cannot give feedback."
             )
         return data
 

@@ -22,11 +22,12 @@ class RouteForm(forms.Form):
         error_messages={"required": "Choose the hiring manager to ask."},
     )
     message = forms.CharField(
-        label="What the manager is asked",
+        label="A note for the manager (optional)",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="The candidate's questions; reword them if needed. The manager sees this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The manager sees it above the form. The candidate's questions are shown to them "
+        "separately, each with its own answer box.",
     )
     expires_in_days = forms.IntegerField(
         label="Link works for (days)",

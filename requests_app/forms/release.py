@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django import forms
+from django.utils.html import escape
 
 from .. import identity, safety
 from ..feedback import Released
@@ -52,6 +53,19 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
                 initial=self.starting_comment(answer),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        # --- The candidate's questions, each with its answer (an edit the candidate reads).
+        self.question_list = [pair.get("question", "") for pair in response.question_answers]
+        for number, pair in enumerate(response.question_answers, start=1):
+            self.fields[f"answer_{number}"] = forms.CharField(
+                label=f"Answer to question {number}",
+                required=False,
+                max_length=2000,
+                initial=self.starting_answer(number - 1),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                # Hints are rendered as HTML: the candidate's words are escaped first.
+                help_text=escape(f"The candidate asked: {pair.get('question', '')}"),
+            )
+        # --- end of the questions' fields
         # The checks read what the page shows: the starting text when first opened, else what was typed.
         texts = self.texts()
         flags = safety.check_feedback(
@@ -61,7 +75,9 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
             comments_expected=comments_expected,
         )
         places = [("summary", "Summary"), *((a.area, a.get_area_display()) for a in self.answer_list)]
-        for slot, place in places:
+        for slot, place in self._answer_places():
+            flags += safety.check_text(slot=slot, place=place, text=texts[slot], terms=terms)
+        for slot, place in [*places, *self._answer_places()]:
             flags += identity.flags(slot, place, texts[slot], names)
         self.add_flag_fields(flags)
 
@@ -72,11 +88,19 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
     def starting_comment(self, answer) -> str:
         return answer.comment
 
+    def starting_answer(self, index: int) -> str:
+        return self.response.question_answers[index].get("answer", "")
+
+    def _answer_places(self) -> list[tuple[str, str]]:
+        return [(f"question_{n}", f"Answer to question {n}") for n in range(1, len(self.question_list) + 1)]
+
     def texts(self) -> dict[str, str]:
         """The text as shown or typed, by place: "summary" and each area."""
         texts = {"summary": self["released_summary"].value() or ""}
         for answer in self.answer_list:
             texts[answer.area] = self[f"comment_{answer.area}"].value() or ""
+        for slot, _ in self._answer_places():
+            texts[slot] = self[slot.replace("question_", "answer_")].value() or ""
         return texts
 
     def text_signature(self) -> str:
@@ -91,9 +115,13 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
             shown = copy.copy(answer)
             shown.released_comment = texts[answer.area].strip()
             answers.append(shown)
-        return Released(texts["summary"].strip(), answers, corrected_at)
+        return Released(
+            texts["summary"].strip(), answers, corrected_at, question_answers=self.released_answers()
+        )
 
     def text_field_name(self, flag: safety.Flag) -> str:
+        if flag.slot.startswith("question_"):
+            return flag.slot.replace("question_", "answer_")
         return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
 
     def clean(self):
@@ -112,6 +140,20 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
 
     def released_comments(self) -> dict[str, str]:
         return {a.area: self.cleaned_data.get(f"comment_{a.area}", "") for a in self.answer_list}
+
+    def answer_rows(self):
+        """Each question with its answer's editor and flags (requests_app/_release_answers.html)."""
+        for number, question in enumerate(self.question_list, start=1):
+            name = f"answer_{number}"
+            yield {"number": number, "question": question, "field": self[name], "flags": self.flag_rows(name)}
+
+    def released_answers(self) -> list[dict]:
+        """The questions with the answers as shown or typed: what the candidate will read."""
+        texts = self.texts()
+        return [
+            {"question": question, "answer": texts[f"question_{n}"].strip()}
+            for n, question in enumerate(self.question_list, start=1)
+        ]
 
 
 class CorrectionForm(ReleaseForm):
@@ -138,3 +180,7 @@ class CorrectionForm(ReleaseForm):
 
     def starting_comment(self, answer) -> str:
         return answer.released_comment
+
+    def starting_answer(self, index: int) -> str:
+        released = self.response.released_question_answers
+        return released[index].get("answer", "") if index < len(released) else ""

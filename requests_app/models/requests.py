@@ -120,7 +120,10 @@ class FeedbackRequest(models.Model):
     self_assessment = models.JSONField(
         default=dict, blank=True, help_text="Area → the candidate's own rating."
     )
-    questions = models.TextField(blank=True)
+    MAX_QUESTIONS = 3
+    question_list = models.JSONField(
+        default=list, blank=True, help_text="The candidate's questions (up to three), in the order asked."
+    )
     consent_to_forward = models.BooleanField(default=False)
     legal_hold = models.BooleanField(default=False, help_text="Skipped by retention while set.")
     usefulness = models.CharField(
@@ -249,6 +252,11 @@ class FeedbackRequest(models.Model):
         if kind == FeedbackResponse.Kind.DECLINE:
             return self.MANAGER_DECLINED_LABEL
         return self.get_state_display()
+
+    @property
+    def questions_for_manager(self) -> list[str]:
+        """The questions the manager is asked: only those the candidate agreed to pass on."""
+        return list(self.question_list) if self.consent_to_forward else []
 
     def area_labels(self) -> list[str]:
         return [Area(a).label for a in self.areas if a in Area.values]

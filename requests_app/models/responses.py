@@ -44,6 +44,16 @@ class FeedbackResponse(models.Model):
     summary = models.TextField(blank=True)
     consider_for_other_roles = models.CharField(max_length=5, choices=Consider.choices, blank=True)
     decline_reason = models.TextField(blank=True)
+    question_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The candidate's questions as asked, each with the answer: [{question, answer}].",
+    )
+    released_question_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The same, as the candidate reads them now (the recruiter's edit).",
+    )
     answered_by_recruiter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -124,6 +134,9 @@ class ReleasedVersion(models.Model):
     number = models.PositiveSmallIntegerField(help_text="1 for the release, 2 for the first correction…")
     summary = models.TextField(blank=True)
     comments = models.JSONField(default=dict, blank=True, help_text="Area → the comment released.")
+    question_answers = models.JSONField(
+        default=list, blank=True, help_text="The questions with the answers released: [{question, answer}]."
+    )
     released_at = models.DateTimeField(default=timezone.now)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -26,14 +26,33 @@ def _publish(
     comments: dict[str, str],
     *,
     at: datetime,
+    question_answers: Sequence[dict] = (),
     **version,
 ) -> list[str]:
-    """Make `summary` and `comments` what the candidate reads, as a new version; the places changed."""
+    """Make `summary`, `comments` and the answers to the candidate's questions what the candidate
+    reads, as a new version; the places changed."""
     summary = summary.strip()
+    answers = _answers(response, question_answers)
     comments = {area: text.strip() for area, text in comments.items()}
     changed = ["Summary"] if summary != response.released_summary else []
     response.released_summary = summary
-    response.save(update_fields=["released_summary", "released_at", "released_by", "corrected_at"])
+    changed += [
+        f"Answer to question {n}"
+        for n, (new, old) in enumerate(
+            zip(answers, _padded(response.released_question_answers, answers), strict=True), 1
+        )
+        if new["answer"] != old
+    ]
+    response.released_question_answers = answers
+    response.save(
+        update_fields=[
+            "released_summary",
+            "released_question_answers",
+            "released_at",
+            "released_by",
+            "corrected_at",
+        ]
+    )
     for answer in response.answers.all():
         text = comments.get(answer.area, "")
         if text != answer.released_comment:
@@ -46,11 +65,25 @@ def _publish(
         number=number,
         summary=summary,
         comments={area: text for area, text in comments.items() if text},
+        question_answers=answers,
         released_at=at,
         released_by=actor,
         **version,
     )
     return changed
+
+
+def _answers(response: FeedbackResponse, typed: Sequence[dict]) -> list[dict]:
+    """The response's questions, in order, each with the answer typed for it (stripped)."""
+    by_question = [pair.get("answer", "").strip() for pair in typed]
+    return [
+        {"question": pair["question"], "answer": by_question[i] if i < len(by_question) else ""}
+        for i, pair in enumerate(response.question_answers)
+    ]
+
+
+def _padded(released: list[dict], answers: list[dict]) -> list[str]:
+    return [released[i].get("answer", "") if i < len(released) else "" for i in range(len(answers))]
 
 
 @transaction.atomic
@@ -60,6 +93,7 @@ def release_response(
     actor: User,
     released_summary: str,
     released_comments: dict[str, str],
+    released_answers: Sequence[dict] = (),
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> FeedbackResponse:
     """The recruiter releases their reviewed version of the answer; the candidate is e-mailed.
@@ -78,7 +112,14 @@ def release_response(
     )
     note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
     response.released_at, response.released_by = released.created_at, actor
-    _publish(response, actor, released_summary, released_comments, at=released.created_at)
+    _publish(
+        response,
+        actor,
+        released_summary,
+        released_comments,
+        at=released.created_at,
+        question_answers=released_answers,
+    )
     revoke_links(feedback_request)
     tell_candidate(feedback_request, emails.FEEDBACK_RELEASED)
     return response
@@ -92,6 +133,7 @@ def correct_release(
     released_summary: str,
     released_comments: dict[str, str],
     reason: str,
+    released_answers: Sequence[dict] = (),
     material: bool = False,
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> ReleasedVersion:
@@ -104,12 +146,21 @@ def correct_release(
     if not reason:
         raise ValueError("A correction needs a reason.")
     feedback_request = lock(response.feedback_request)
-    response.refresh_from_db(fields=["released_summary", "released_at", "corrected_at"])
+    response.refresh_from_db(
+        fields=["released_summary", "released_question_answers", "released_at", "corrected_at"]
+    )
     lifecycle.may_correct(feedback_request, response).enforce()
     now = timezone.now()
     response.corrected_at = now
     changed = _publish(
-        response, actor, released_summary, released_comments, at=now, reason=reason, material=material
+        response,
+        actor,
+        released_summary,
+        released_comments,
+        at=now,
+        question_answers=released_answers,
+        reason=reason,
+        material=material,
     )
     if not changed:
         raise TransitionNotAllowed("Nothing was changed: the candidate reads the same text already.")

@@ -19,7 +19,7 @@ from ..emails import SENDER_LABEL
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
 from .search import describe
-from .shared import fresh_follow_up, lock, revoke_links, tell_candidate
+from .shared import fresh_follow_up, kept_answers, lock, revoke_links, tell_candidate
 
 
 @transaction.atomic
@@ -28,7 +28,7 @@ def submit_request(
     candidate: User,
     application: Application,
     areas: list[str],
-    questions: str,
+    questions: list[str],
     consent_to_forward: bool,
     self_assessment: dict[str, str] | None = None,
 ) -> FeedbackRequest:
@@ -40,6 +40,7 @@ def submit_request(
     if application.candidate_id != candidate.pk:
         raise ValueError("A candidate asks only about their own applications.")
     lifecycle.may_ask(application).enforce()
+    asked = [q.strip() for q in questions if q.strip()][: FeedbackRequest.MAX_QUESTIONS]
     try:
         with transaction.atomic():
             feedback_request = FeedbackRequest.objects.create(
@@ -51,9 +52,9 @@ def submit_request(
                     for a, r in (self_assessment or {}).items()
                     if a in Area.values and r in Rating.values
                 },
-                questions=questions.strip(),
+                question_list=asked,
                 # Consent is to pass on questions: with none, there is nothing it could allow.
-                consent_to_forward=consent_to_forward and bool(questions.strip()),
+                consent_to_forward=consent_to_forward and bool(asked),
                 owner=application.recruiter,
             )
     except IntegrityError:
@@ -188,6 +189,7 @@ def record_recruiter_answer(
     answers: dict[str, tuple[str, str]],
     summary: str = "",
     consider_for_other_roles: str = "",
+    question_answers: list[dict] | None = None,
 ) -> FeedbackResponse:
     """The recruiter writes down the feedback a manager gave on a call; any open link closes."""
     lifecycle.may_record_answer(lock(feedback_request)).enforce()
@@ -203,6 +205,7 @@ def record_recruiter_answer(
         kind=FeedbackResponse.Kind.FEEDBACK,
         summary=summary.strip(),
         consider_for_other_roles=consider_for_other_roles,
+        question_answers=kept_answers(feedback_request, question_answers),
         answered_by_recruiter=actor,
         submitted_at=answered.created_at,
     )

@@ -17,7 +17,7 @@ from .. import emails, lifecycle
 from ..emails import SENDER_LABEL
 from ..lifecycle import Action
 from ..models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Routing
-from .shared import HIRING_MANAGER, lock, new_routing, send_routing, tell_recruiter
+from .shared import HIRING_MANAGER, kept_answers, lock, new_routing, send_routing, tell_recruiter
 
 
 @transaction.atomic
@@ -76,6 +76,7 @@ def submit_manager_response(
     answers: dict[str, tuple[str, str]],
     summary: str = "",
     consider_for_other_roles: str = "",
+    question_answers: list[dict] | None = None,
 ) -> FeedbackResponse:
     """The hiring manager answers through their link; the recruiter is told."""
     response = _manager_response(
@@ -84,6 +85,7 @@ def submit_manager_response(
         kind=FeedbackResponse.Kind.FEEDBACK,
         summary=summary.strip(),
         consider_for_other_roles=consider_for_other_roles,
+        question_answers=kept_answers(routing.feedback_request, question_answers),
     )
     AreaAnswer.objects.bulk_create(
         AreaAnswer(response=response, area=area, rating=rating, comment=comment.strip())

@@ -123,3 +123,16 @@ def send_routing(routing: Routing, actor: User, *, kind: EmailKind, candidate_no
     )
     # Replies go to the recruiter: the manager's questions are theirs to answer.
     mail.queue(kind, to=routing.hiring_manager.email, reply_to=actor.email, about=routing)
+
+
+def kept_answers(feedback_request: FeedbackRequest, typed: list[dict] | None) -> list[dict]:
+    """The answers to the candidate's questions as stored: each question the manager was asked,
+    in order, with the answer given for it (blank when none). Nothing when none were asked (a
+    ratings-only client is not shown the questions)."""
+    if not typed:
+        return []
+    answers = [str(pair.get("answer", "")).strip() for pair in typed]
+    return [
+        {"question": question, "answer": answers[i] if i < len(answers) else ""}
+        for i, question in enumerate(feedback_request.questions_for_manager)
+    ]

@@ -71,7 +71,7 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
                     candidate=request.user,
                     application=application,
                     areas=form.cleaned_data["areas"],
-                    questions=form.cleaned_data["questions"],
+                    questions=form.question_list(),
                     consent_to_forward=form.cleaned_data["consent_to_forward"],
                     self_assessment=form.self_assessment(),
                 ),

@@ -113,6 +113,7 @@ def _manager_form(routing: Routing, data=None) -> ManagerResponseForm:
         data,
         requested_areas=routing.feedback_request.areas,
         allow_comments=client.feedback_policy == Client.FeedbackPolicy.FULL,
+        questions=routing.feedback_request.questions_for_manager,
     )
 
 
@@ -126,6 +127,7 @@ def _respond_page(request, routing, *, form=None, decline_form=None, status=200)
             "routing": routing,
             "application": routing.feedback_request.application,
             "client": client,
+            "asked_questions": routing.feedback_request.questions_for_manager,
             "form": None if no_feedback else (form or _manager_form(routing)),
             "decline_form": decline_form
             or ManagerDeclineForm(initial={"reason": "policy"} if no_feedback else None),
@@ -160,6 +162,7 @@ def respond_answer(request: HttpRequest, routing_uuid: UUID) -> HttpResponse:
             answers=form.answers(),
             summary=form.cleaned_data.get("summary", ""),
             consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+            question_answers=form.question_answers(),
         ),
         "requests_app:respond_answer",
         routing,

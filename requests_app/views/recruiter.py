@@ -86,7 +86,6 @@ def _dashboard_page(
         lambda: RouteForm(
             client=client,
             initial={
-                "message": feedback_request.questions if feedback_request.consent_to_forward else "",
                 "expires_in_days": PortalSettings.load().link_expiry_days,
             },
         ),
@@ -189,6 +188,7 @@ def _call_form(feedback_request: FeedbackRequest, data=None) -> ManagerResponseF
         requested_areas=feedback_request.areas,
         allow_comments=feedback_request.application.client.feedback_policy
         != Client.FeedbackPolicy.RATINGS_ONLY,
+        questions=feedback_request.questions_for_manager,
         auto_id="call_%s",
     )
 
@@ -287,6 +287,7 @@ def record_answer(request: HttpRequest, request_uuid: UUID) -> HttpResponse:
             answers=form.answers(),
             summary=form.cleaned_data.get("summary", ""),
             consider_for_other_roles=form.cleaned_data["consider_for_other_roles"],
+            question_answers=form.question_answers(),
         ),
         "Recorded. Review it below and release it to the candidate.",
     )

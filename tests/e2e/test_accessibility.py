@@ -165,7 +165,7 @@ def make_request(recruiter_and_client, candidate_factory, application_factory, h
                 candidate=candidate, client=client, role_title=role_title, **application
             ),
             areas=[Area.EXPERIENCE, Area.ANSWERS],
-            questions="Was my portfolio the right level of detail for a data role?",
+            questions=["Was my portfolio the right level of detail for a data role?"],
             consent_to_forward=True,
             self_assessment={Area.EXPERIENCE: Rating.STRENGTH},
         )
@@ -174,7 +174,7 @@ def make_request(recruiter_and_client, candidate_factory, application_factory, h
         routing = services.route_request(
             feedback_request=feedback_request,
             hiring_manager=manager,
-            message=feedback_request.questions,
+            message="",
             actor=recruiter,
         )
         if state == FeedbackRequest.State.AWAITING_MANAGER:
@@ -331,7 +331,7 @@ def test_candidate_pages_meet_wcag_21_aa(
     page.get_by_role("link", name="Ask for feedback on Analytics Engineer").click()
     expect(page.get_by_role("heading", name="Ask for feedback")).to_be_visible()
     audit.check(page, "ask for feedback")
-    page.get_by_label("Your questions for the interview team").fill("What should I practise?")
+    page.get_by_label("Question 1 (optional)").fill("What should I practise?")
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
     audit.check(page, "ask for feedback, with errors")
@@ -658,7 +658,7 @@ def test_hiring_manager_pages_meet_wcag_21_aa(live_server, new_context, audit, m
     audit.check(page, "manager's answer page")
 
     page.get_by_role("button", name="Send feedback").click()
-    expect(page.get_by_text("Rate at least one area or write a summary")).to_be_visible()
+    expect(page.get_by_text("Rate at least one area, answer a question or write a summary")).to_be_visible()
     audit.check(page, "manager's answer page, with the form's error")
 
     # A rating left out (a browser that dropped it): the error sits in, and describes, its group.

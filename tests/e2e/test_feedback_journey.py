@@ -1,4 +1,8 @@
-"""The whole path in a real browser: ask, route, answer by e-mailed link, release, read."""
+"""The whole path in a real browser: ask, route, answer by e-mailed link, release, read.
+
+The candidate asks about two areas with two questions; the hiring manager answers on a 375 px
+phone with JavaScript off; the recruiter edits and releases; the candidate reads each area
+beside their own view, and the answers to their questions."""
 
 import pytest
 from playwright.sync_api import expect
@@ -6,6 +10,8 @@ from playwright.sync_api import expect
 from candidates.models import Client
 from requests_app import tokens
 from requests_app.models import FeedbackRequest
+
+from .test_accessibility import Audit
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,6 +30,11 @@ EXPERIENCE_COMMENT = (
 RELEASED_COMMENT = (
     "The team wanted more hands-on experience of building a reporting pipeline from end to end."
 )
+QUESTION_1 = "Was my portfolio the right level of detail for a data role?"
+QUESTION_2 = "Should I have asked more about the team's data stack?"
+ANSWER_1 = "Yes. One page per project, with the result first, was just right; Morgan liked it."
+RELEASED_ANSWER_1 = "Yes. One page per project, with the result first, was just right."
+PHONE = {"width": 375, "height": 667}
 
 
 @pytest.fixture
@@ -56,9 +67,8 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     me.get_by_role("checkbox", name="Relevant experience").check()
     me.get_by_role("checkbox", name="Answers to interview questions").check()
     me.get_by_role("combobox", name="Relevant experience").select_option(label="Strength")
-    me.get_by_label("Your questions for the interview team").fill(
-        "Was my portfolio the right level of detail for a data role?"
-    )
+    me.get_by_label("Question 1 (optional)").fill(QUESTION_1)
+    me.get_by_label("Question 2 (optional)").fill(QUESTION_2)
     me.get_by_role("checkbox", name="Pass my questions to the interview team").check()
     me.get_by_role("button", name="Send my request").click()
     expect(me.get_by_text("Your request is on its way to your recruiter.")).to_be_visible()
@@ -70,9 +80,8 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     expect(desk.get_by_role("heading", name="Feedback requests")).to_be_visible()
     desk.get_by_role("link", name="Casey Jones").click()
     expect(desk.get_by_role("heading", name="Casey Jones")).to_be_visible()
-    expect(desk.get_by_label("What the manager is asked")).to_have_value(
-        "Was my portfolio the right level of detail for a data role?"
-    )
+    expect(desk.get_by_role("listitem").filter(has_text=QUESTION_1)).to_be_visible()
+    expect(desk.get_by_role("listitem").filter(has_text=QUESTION_2)).to_be_visible()
     desk.get_by_role("combobox", name="Hiring manager").select_option(label=f"{MANAGER_NAME} ({CLIENT_NAME})")
     desk.get_by_role("button", name="Send to the hiring manager").click()
     expect(desk.get_by_text(f"Sent to {MANAGER_NAME}.")).to_be_visible()
@@ -81,24 +90,30 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     invitation = outbox.one(MANAGER_EMAIL)
     assert invitation.reply_to == [recruiter.email]
     link = outbox.link(invitation, "/respond/")
-    manager = csp_violations(new_context().new_page())
+    # On a phone, with JavaScript off: the asked areas and the questions come first.
+    manager = csp_violations(new_context(java_script_enabled=False, viewport=PHONE).new_page())
     manager.goto(link)
     expect(manager).to_have_url(
         f"{live_server.url}/respond/answer/{FeedbackRequest.objects.get().routings.get().uuid}/"
     )
     expect(manager.get_by_role("heading", name="Feedback for Casey Jones")).to_be_visible()
-    expect(manager.get_by_text("Was my portfolio the right level of detail")).to_be_visible()
+    expect(manager.get_by_role("link", name="Decline in one step")).to_be_visible()
     experience = manager.get_by_role("group", name="Relevant experience")
     experience.get_by_label("Room to improve").check()
-    manager.get_by_label("Comment on relevant experience").fill(EXPERIENCE_COMMENT)
+    manager.get_by_label("Your comment on Relevant experience").fill(EXPERIENCE_COMMENT)
     manager.get_by_role("group", name="Answers to interview questions").get_by_label("Met the bar").check()
+    manager.get_by_label(f"Question 1: {QUESTION_1}").fill(ANSWER_1)  # the second left unanswered
+    expect(manager.get_by_role("group", name="Skills")).to_be_hidden()  # behind "Rate other areas"
     manager.get_by_label("Overall, what should the candidate work on?").fill(
         "Show a finished project that takes raw data all the way to a dashboard people use."
     )
     manager.get_by_label("Would you consider them for other roles?").select_option(label="Yes")
+    assert manager.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     manager.get_by_role("button", name="Send feedback").click()
     expect(manager.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(manager.get_by_role("heading", name="What happens next")).to_be_visible()
     expect(manager.get_by_text(EXPERIENCE_COMMENT)).to_be_visible()
+    expect(manager.get_by_text(ANSWER_1)).to_be_visible()
 
     # The recruiter reviews the answer, rewords a comment, previews the candidate's page and releases it.
     desk.reload()
@@ -107,12 +122,27 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     preview = desk.get_by_role("region", name="What Casey Jones will see")
     expect(preview).to_contain_text(EXPERIENCE_COMMENT)  # the original, until edited
     desk.get_by_label("Relevant experience — Room to improve").fill(RELEASED_COMMENT)
+    # The answer names the manager: the identity check flags it until it is edited away.
+    answer_1 = desk.get_by_role("textbox", name="Answer to question 1")
+    expect(answer_1).to_have_value(ANSWER_1)
+    name_flag = desk.locator('input[name^="mark_question_1_identity"]')
+    expect(name_flag).to_have_count(1)
+    answer_1.fill(RELEASED_ANSWER_1)
     desk.get_by_role("button", name="Update the preview").click()
+    expect(name_flag).to_have_count(0)
     expect(preview).to_contain_text(RELEASED_COMMENT)
     expect(preview).not_to_contain_text(EXPERIENCE_COMMENT)
+    expect(preview).to_contain_text(RELEASED_ANSWER_1)
+    Audit.screenshot(desk, "journey, the recruiter releases the answers")
     assert FeedbackRequest.objects.get().state == FeedbackRequest.State.ANSWERED  # nothing sent yet
     desk.get_by_role("button", name="Release to the candidate").click()
     expect(desk.get_by_text("Released. The candidate has been e-mailed.")).to_be_visible()
+    # The version kept is what was released: the edited answer, the unanswered one blank.
+    version = FeedbackRequest.objects.get().responses.get().versions.get()
+    assert version.question_answers == [
+        {"question": QUESTION_1, "answer": RELEASED_ANSWER_1},
+        {"question": QUESTION_2, "answer": ""},
+    ]
 
     # The candidate follows the e-mail to their feedback: the reviewed words, from the team.
     released = outbox.one(candidate.email, subject_contains="is ready")
@@ -122,6 +152,17 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     expect(feedback).to_contain_text(RELEASED_COMMENT)
     expect(feedback).to_contain_text("Room to improve")
     expect(feedback).to_contain_text("Met the bar")
+    # Each asked area side by side: how the candidate saw it, how the team saw it.
+    experience_card = feedback.get_by_role("article").filter(has_text="Relevant experience")
+    expect(experience_card.get_by_role("definition").first).to_have_text("Strength")
+    expect(experience_card.get_by_role("definition").nth(1)).to_have_text("Room to improve")
+    # Their questions, each with the released answer, or said plainly that none came.
+    expect(feedback.get_by_role("heading", name="Your questions")).to_be_visible()
+    expect(feedback.get_by_role("term").filter(has_text=QUESTION_1)).to_be_visible()
+    expect(feedback.get_by_role("definition").filter(has_text=RELEASED_ANSWER_1)).to_be_visible()
+    expect(feedback.get_by_role("term").filter(has_text=QUESTION_2)).to_be_visible()
+    expect(feedback.get_by_text("The interview team did not answer this one.")).to_be_visible()
+    Audit.screenshot(me, "journey, the candidate reads the answers")
     expect(me.locator("body")).not_to_contain_text(EXPERIENCE_COMMENT)
     for secret in (MANAGER_NAME, "Blackwood", MANAGER_TITLE, MANAGER_EMAIL):
         expect(me.locator("body")).not_to_contain_text(secret)

@@ -60,7 +60,7 @@ def desk(
             candidate=candidate,
             application=application_factory(client=acme, candidate=candidate, candidate_name=f"Awaiting {n}"),
             areas=[Area.EXPERIENCE],
-            questions="",
+            questions=[],
             consent_to_forward=False,
         )
         manager = hiring_manager_factory(client=acme, name=f"Manager {n}", email=f"manager{n}@acme.test")

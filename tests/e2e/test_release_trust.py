@@ -43,7 +43,7 @@ def routed(recruiter_factory, client_factory, hiring_manager_factory, candidate_
         candidate=candidate,
         application=application,
         areas=[Area.EXPERIENCE],
-        questions="",
+        questions=[],
         consent_to_forward=False,
     )
     routing = services.route_request(

@@ -48,7 +48,7 @@ with transaction.atomic():
     )
     request = services.submit_request(
         candidate=candidate, application=application, areas=["skills"],
-        questions="What should I practise?", consent_to_forward=True,
+        questions=["What should I practise?"], consent_to_forward=True,
     )
     services.route_request(
         feedback_request=request, hiring_manager=manager, message="What should I practise?",

@@ -52,7 +52,7 @@ def ask(time_machine, application_factory, django_capture_on_commit_callbacks):
                 candidate=application.candidate,
                 application=application,
                 areas=[Area.EXPERIENCE, Area.ANSWERS],
-                questions=QUESTION,
+                questions=[QUESTION],
                 consent_to_forward=True,
                 self_assessment={Area.EXPERIENCE: Rating.MET, Area.ANSWERS: Rating.STRENGTH},
             )
@@ -161,7 +161,7 @@ def test_every_free_text_is_blanked_and_the_statistics_stay(ended):
     assert feedback_request.areas == [Area.EXPERIENCE, Area.ANSWERS]
     assert feedback_request.self_assessment == {Area.EXPERIENCE: Rating.MET, Area.ANSWERS: Rating.STRENGTH}
     assert feedback_request.usefulness == "very"
-    assert feedback_request.questions == ""
+    assert feedback_request.question_list == []
     assert application.role_title == "Data Analyst"
     assert application.client.name in after
     assert application.outcome == Application.Outcome.NOT_SELECTED
@@ -222,7 +222,7 @@ def test_a_request_on_legal_hold_is_skipped_until_the_hold_is_released(ended, re
     assert retention.anonymise_request(feedback_request=ended, now=DUE_AT) is False
     held = FeedbackRequest.objects.get(pk=ended.pk)
     assert held.anonymised_at is None
-    assert held.questions == QUESTION
+    assert held.question_list == [QUESTION]
     assert held.application.candidate_name == NAME
 
     retention.set_legal_hold(feedback_request=ended, on=False, actor=admin)
@@ -236,7 +236,7 @@ def test_an_open_request_is_never_anonymised_however_old(answered, state):
     assert sweep(ASKED_AT + timedelta(days=3650)) == 0
     assert retention.anonymise_request(feedback_request=answered, now=DUE_AT) is False
     feedback_request = FeedbackRequest.objects.get(pk=answered.pk)
-    assert feedback_request.questions == QUESTION
+    assert feedback_request.question_list == [QUESTION]
     assert feedback_request.application.candidate_name == NAME
 
 
@@ -252,8 +252,8 @@ def test_an_application_asked_about_again_keeps_its_details(
     application.refresh_from_db()
     assert application.candidate_name == NAME
     assert application.candidate_email == EMAIL
-    assert FeedbackRequest.objects.get(pk=first.pk).questions == ""
-    assert FeedbackRequest.objects.get(pk=second.pk).questions == QUESTION
+    assert FeedbackRequest.objects.get(pk=first.pk).question_list == []
+    assert FeedbackRequest.objects.get(pk=second.pk).question_list == [QUESTION]
     # Once the newer request has ended and its own period passed, the application goes too.
     time_machine.move_to(DUE_AT, tick=False)
     services.withdraw_request(feedback_request=second, candidate=application.candidate)

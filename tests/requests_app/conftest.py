@@ -24,7 +24,7 @@ def submitted_request(candidate, application_factory, portal_settings):
         candidate=candidate,
         application=application,
         areas=[Area.EXPERIENCE, Area.ANSWERS],
-        questions="How could I have prepared better?",
+        questions=["How could I have prepared better?"],
         consent_to_forward=True,
     )
 

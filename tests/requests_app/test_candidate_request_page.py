@@ -124,7 +124,7 @@ def test_released_feedback_sets_each_area_side_by_side_with_the_candidates_own_v
         candidate=candidate,
         application=application,
         areas=["experience", "answers"],
-        questions="",
+        questions=[],
         consent_to_forward=False,
         self_assessment={"experience": "strength"},
     )

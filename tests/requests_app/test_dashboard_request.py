@@ -20,7 +20,7 @@ def test_recruiter_sees_the_request_and_can_route_it(recruiter_client, candidate
         candidate=candidate,
         application=application,
         areas=["cv"],
-        questions="Was my CV too long?",
+        questions=["Was my CV too long?"],
         consent_to_forward=True,
         self_assessment={"cv": "strength"},
     )
@@ -28,8 +28,9 @@ def test_recruiter_sees_the_request_and_can_route_it(recruiter_client, candidate
     assert "Sam Rivera" in html
     assert "CV / résumé: Strength" in html  # the self-assessment, for the recruiter only
     assert "Route to a hiring manager" in html
-    # The candidate's questions are offered as the message, since they consented.
-    assert '">\nWas my CV too long?</textarea>' in html
+    # The candidate's questions are listed, one per item; the note to the manager starts empty.
+    assert "<li>Was my CV too long?</li>" in html
+    assert 'id="id_message">\n</textarea>' in html
     assert "Request submitted" in html
 
 

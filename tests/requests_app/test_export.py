@@ -26,7 +26,7 @@ def released(candidate, application_factory, hiring_manager_factory, django_capt
             candidate=candidate,
             application=application,
             areas=[Area.EXPERIENCE, Area.ANSWERS],
-            questions="How could I have prepared better?",
+            questions=["How could I have prepared better?"],
             consent_to_forward=True,
             self_assessment={Area.EXPERIENCE: Rating.MET},
         )
@@ -92,7 +92,7 @@ def test_the_candidate_downloads_their_account_applications_and_released_feedbac
     assert request["id"] == str(released.uuid)
     assert request["state"] == "Feedback ready"
     assert request["areas"] == ["Relevant experience", "Answers to interview questions"]
-    assert request["questions"] == "How could I have prepared better?"
+    assert request["questions"] == ["How could I have prepared better?"]
     assert request["self_assessment"] == {"Relevant experience": "Met the bar"}
     messages = [event["message"] for event in request["timeline"]]
     assert "You asked for feedback." in messages

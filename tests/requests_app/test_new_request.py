@@ -37,20 +37,30 @@ def test_candidate_sees_the_clients_policy_before_writing(candidate_client, appl
 def test_asking_stores_the_request_and_shows_it(candidate_client, application):
     page = candidate_client.post(
         url(application),
-        {"areas": ["cv", "fit"], "questions": "Was my CV too long?", "consent_to_forward": "on"},
+        {
+            "areas": ["cv", "fit"],
+            "question_1": "Was my CV too long?",
+            "question_2": "",
+            "question_3": " Did my portfolio help? ",
+            "consent_to_forward": "on",
+        },
         follow=True,
     )
     feedback_request = FeedbackRequest.objects.get()
     assert page.redirect_chain == [(f"/requests/{feedback_request.uuid}/", 302)]
-    assert "Your request is on its way to your recruiter." in page.content.decode()
+    html = page.content.decode()
+    assert "Your request is on its way to your recruiter." in html
     assert feedback_request.areas == ["cv", "fit"]
+    # Each question kept as its own, in order, the blank one left out.
+    assert feedback_request.question_list == ["Was my CV too long?", "Did my portfolio help?"]
     assert feedback_request.consent_to_forward
+    assert "<li>Was my CV too long?</li>" in html  # "What you asked" on their page
 
 
 def test_asking_without_an_area_says_so_and_keeps_what_was_typed(candidate_client, application):
     page = candidate_client.post(
         url(application),
-        {"questions": "Was my portfolio too long?", "consent_to_forward": "on", "self_cv": "strength"},
+        {"question_2": "Was my portfolio too long?", "consent_to_forward": "on", "self_cv": "strength"},
     )
     html = page.content.decode()
     assert page.status_code == 200
@@ -61,7 +71,7 @@ def test_asking_without_an_area_says_so_and_keeps_what_was_typed(candidate_clien
 
 
 def test_questions_without_consent_are_not_stored(candidate_client, application):
-    page = candidate_client.post(url(application), {"areas": ["skills"], "questions": "Too junior for SQL?"})
+    page = candidate_client.post(url(application), {"areas": ["skills"], "question_1": "Too junior for SQL?"})
     html = page.content.decode()
     assert "Tick this box so we may pass your questions on, or leave the questions empty." in html
     assert "Too junior for SQL?" in html
@@ -71,9 +81,11 @@ def test_questions_without_consent_are_not_stored(candidate_client, application)
 
 def test_overlong_questions_are_refused_with_a_message(candidate_client, application):
     page = candidate_client.post(
-        url(application), {"areas": ["cv"], "questions": "x" * 2001, "consent_to_forward": "on"}
+        url(application), {"areas": ["cv"], "question_3": "x" * 1001, "consent_to_forward": "on"}
     )
-    assert "Ensure this value has at most 2000 characters (it has 2001)." in page.content.decode()
+    html = page.content.decode()
+    assert "Ensure this value has at most 1000 characters (it has 1001)." in html
+    assert 'href="#id_question_3"' in html  # the summary leads to the third question
     assert_nothing_stored()
 
 
@@ -85,7 +97,7 @@ def test_an_unknown_area_is_refused_with_a_message(candidate_client, application
 
 def test_a_null_character_is_refused_not_a_server_error(candidate_client, application):
     page = candidate_client.post(
-        url(application), {"areas": ["cv"], "questions": "a\x00b", "consent_to_forward": "on"}
+        url(application), {"areas": ["cv"], "question_1": "a\x00b", "consent_to_forward": "on"}
     )
     assert page.status_code == 200
     assert "Null characters are not allowed." in page.content.decode()
@@ -148,7 +160,7 @@ def test_form_page_with_errors_renders_in_a_fixed_number_of_queries(
 ):
     # The same three as the blank form: nothing is written.
     with django_assert_num_queries(3):
-        page = candidate_client.post(url(application), {"questions": "Why?"})
+        page = candidate_client.post(url(application), {"question_1": "Why?"})
     assert "Choose at least one area" in page.content.decode()
 
 
@@ -214,17 +226,34 @@ def test_only_the_areas_rated_are_stored_as_a_self_assessment(candidate_client, 
 
 
 def test_without_questions_no_consent_is_stored(candidate_client, application):
-    candidate_client.post(url(application), {"areas": ["cv"], "questions": "  ", "consent_to_forward": "on"})
+    candidate_client.post(
+        url(application), {"areas": ["cv"], "question_1": "  ", "question_2": "", "consent_to_forward": "on"}
+    )
     assert FeedbackRequest.objects.get().consent_to_forward is False
 
 
 def test_consent_sits_right_under_the_questions(candidate_client, application):
     html = candidate_client.get(url(application)).content.decode()
-    questions = html.index('name="questions"')
+    first, last = html.index('name="question_1"'), html.index('name="question_3"')
     consent = html.index('name="consent_to_forward"')
-    assert questions < consent
-    assert "<fieldset" not in html[questions:consent]  # nothing in between but the field's own markup
+    assert first < html.index('name="question_2"') < last < consent
+    assert "<fieldset" not in html[first:consent]  # nothing in between but the fields' own markup
     assert "Only if you wrote questions above." in html
+    for n in (1, 2, 3):
+        assert f'<label class="label" for="id_question_{n}">Question {n} (optional)</label>' in html
+
+
+def test_more_than_three_questions_cannot_be_stored(candidate, application):
+    from requests_app import services
+
+    feedback_request = services.submit_request(
+        candidate=candidate,
+        application=application,
+        areas=["cv"],
+        questions=["One?", " ", "Two?", "Three?", "Four?"],
+        consent_to_forward=True,
+    )
+    assert feedback_request.question_list == ["One?", "Two?", "Three?"]
 
 
 def test_the_form_explains_the_outcome_kindly(candidate_client, application):

@@ -55,7 +55,7 @@ def test_nothing_rated_keeps_the_form_open_with_a_message_and_stores_nothing(
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Rate at least one area or write a summary" in html
+    assert "Rate at least one area, answer a question or write a summary" in html
     assert "typed but not rated" in html
     assert "<details open>" in html
     assert not FeedbackResponse.objects.exists()

@@ -62,7 +62,7 @@ def test_manager_is_guided_to_describe_behaviour_and_skills_without_being_blocke
     routing, linked, answer_form
 ):
     html = linked.get(url(routing)).content.decode()
-    assert "describes what the candidate did and the skills they showed, not personal characteristics" in html
+    assert "says what the candidate did and the skills they showed, never age" in html
     # Guidance only: the recruiter's legal-safety check at release is what stops such words.
     page = linked.post(
         url(routing), answer_form(rating_fit="improve", comment_fit="Not a fit for a young team.")
@@ -115,7 +115,7 @@ def test_answering_nothing_says_so_and_keeps_what_was_typed(routing, linked, ans
     )
     html = page.content.decode()
     assert page.status_code == 400
-    assert "Rate at least one area or write a summary" in html
+    assert "Rate at least one area, answer a question or write a summary" in html
     assert "Half-written thought" in html
     assert '<option value="yes" selected>' in html
     unanswered()

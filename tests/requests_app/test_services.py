@@ -189,7 +189,7 @@ def test_one_open_request_per_application(submitted_request):
             candidate=submitted_request.candidate,
             application=application,
             areas=["cv"],
-            questions="",
+            questions=[],
             consent_to_forward=False,
         )
     # The database holds the line too, for two asks at the same moment.
@@ -204,7 +204,7 @@ def test_a_new_request_may_follow_one_that_ended(submitted_request):
         candidate=submitted_request.candidate,
         application=submitted_request.application,
         areas=["cv"],
-        questions="",
+        questions=[],
         consent_to_forward=False,
     )
     assert again.state == S.SUBMITTED
@@ -227,13 +227,13 @@ def test_submitting_keeps_only_known_areas_and_ratings(candidate, application_fa
         candidate=candidate,
         application=application_factory(candidate=candidate),
         areas=["fit", "astrology", "cv"],
-        questions="  Why?  ",
+        questions=["  Why?  "],
         consent_to_forward=True,
         self_assessment={"cv": "strength", "fit": "superb", "luck": "met"},
     )
     assert feedback_request.areas == ["cv", "fit"]
     assert feedback_request.self_assessment == {"cv": "strength"}
-    assert feedback_request.questions == "Why?"
+    assert feedback_request.question_list == ["Why?"]
 
 
 def test_rerouting_revokes_the_old_routings_links(routing, route, answer):

@@ -26,7 +26,7 @@ def answered(candidate, application_factory, hiring_manager_factory):
         candidate=candidate,
         application=application,
         areas=[Area.EXPERIENCE],
-        questions="Was my demo too long?",
+        questions=["Was my demo too long?"],
         consent_to_forward=True,
     )
     routing = services.route_request(
@@ -42,7 +42,7 @@ def answered(candidate, application_factory, hiring_manager_factory):
         candidate=candidate,
         application=application_factory(candidate=candidate, role_title="BI Developer"),
         areas=[Area.CV],
-        questions="",
+        questions=[],
         consent_to_forward=False,
     )
     services.withdraw_request(feedback_request=other, candidate=candidate)
@@ -74,7 +74,7 @@ def test_the_export_holds_everything_stored_originals_included(admin_client, can
     roles = {a["role"]: a for a in data["applications"]}
     assert set(roles) == {"Data Analyst", "BI Developer"}
     [request] = roles["Data Analyst"]["feedback_requests"]
-    assert request["questions"] == "Was my demo too long?"
+    assert request["questions"] == ["Was my demo too long?"]
     [response] = request["responses"]
     assert response["answered_by"] == MANAGER
     assert response["summary"] == "Original summary."

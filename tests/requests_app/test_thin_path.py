@@ -114,7 +114,7 @@ def test_candidate_asks_manager_answers_recruiter_releases_candidate_reads(
             {
                 "areas": ["experience", "answers"],
                 "self_experience": "met",
-                "questions": "Was my SQL take-home at the right level?",
+                "question_1": "Was my SQL take-home at the right level?",
                 "consent_to_forward": "on",
             },
         )

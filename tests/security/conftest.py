@@ -60,7 +60,7 @@ def routed(candidate, application_factory, hiring_manager_factory, django_captur
             candidate=candidate,
             application=application,
             areas=[Area.EXPERIENCE, Area.ANSWERS],
-            questions="Was my SQL answer the problem?",
+            questions=["Was my SQL answer the problem?"],
             consent_to_forward=True,
         )
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +140,7 @@ def followed_up(candidate, application_factory, hiring_manager_factory) -> Follo
         candidate=candidate,
         application=application,
         areas=[Area.SKILLS],
-        questions="",
+        questions=[],
         consent_to_forward=False,
     )
     routing = services.route_request(

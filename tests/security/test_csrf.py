@@ -48,7 +48,7 @@ def world(candidate, recruiter, application_factory, hiring_manager_factory, fol
             candidate=candidate,
             application=application,
             areas=[Area.EXPERIENCE],
-            questions="",
+            questions=[],
             consent_to_forward=False,
         )
         routing = services.route_request(

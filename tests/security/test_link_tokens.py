@@ -116,7 +116,7 @@ def test_the_sending_task_takes_ids_not_the_link(
         candidate=candidate,
         application=application,
         areas=[Area.SKILLS],
-        questions="",
+        questions=[],
         consent_to_forward=False,
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -152,8 +152,10 @@ class Command(BaseCommand):
             candidate=state["candidate"],
             application=state["application"],
             areas=[Area.EXPERIENCE, Area.ANSWERS, Area.CV],
-            questions="What could I have done better in the technical interview?\n"
-            "Was my experience close to what you were looking for?",
+            questions=[
+                "What could I have done better in the technical interview?",
+                "Was my experience close to what you were looking for?",
+            ],
             consent_to_forward=True,
             self_assessment={Area.EXPERIENCE: Rating.MET, Area.ANSWERS: Rating.STRENGTH},
         )
@@ -189,7 +191,7 @@ class Command(BaseCommand):
         state["routing"] = services.route_request(
             feedback_request=state["request"],
             hiring_manager=manager,
-            message=state["request"].questions,
+            message="",
             actor=state["recruiter"],
         )
 
@@ -203,6 +205,12 @@ class Command(BaseCommand):
             if ratings_only
             else "A strong candidate who lost out narrowly to someone with more pipeline experience.",
             consider_for_other_roles="yes",
+            question_answers=[]
+            if ratings_only
+            else [
+                {"answer": "Talk us through your reasoning before you write code: we could not follow it."},
+                {"answer": "Close: two years of pipeline work would have closed the gap."},
+            ],
         )
 
     @staticmethod
@@ -219,6 +227,7 @@ class Command(BaseCommand):
             actor=state["recruiter"],
             released_summary=response.summary,
             released_comments={a.area: a.comment for a in response.answers.all()},
+            released_answers=response.question_answers,
         )
 
     @staticmethod
