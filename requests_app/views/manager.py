@@ -1,6 +1,6 @@
 """The hiring manager's pages, reached by e-mailed link without an account.
 
-The link's token is checked once (rate-limited per address), grants this browser the
+The link's token is checked once (failed guesses limited per address), grants this browser the
 routing, and moves to token-less pages: the request's answer or decline, and the
 follow-up question's reply or decline.
 """
@@ -8,9 +8,10 @@ follow-up question's reply or decline.
 from functools import wraps
 from uuid import UUID
 
-from django.conf import settings
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,7 @@ from ..access import follow_up_routing_for_manager, grant, routing_for_manager
 from ..forms import ManagerDeclineForm, ManagerFollowUpDeclineForm, ManagerFollowUpForm, ManagerResponseForm
 from ..models import Routing
 
-FAILED_LINK_LIMIT = 20  # unknown tokens per address per window before we stop looking
+FAILED_LINK_LIMIT = 20  # unknown links per address per window before they are answered "slow down"
 FAILED_LINK_WINDOW = 15 * 60
 
 
@@ -52,13 +53,28 @@ def answer_page(view):
 
 
 def _client_address(request: HttpRequest) -> str:
-    """The address to rate-limit: behind N trusted proxies, the one the nearest proxy saw."""
-    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address to count guesses by, read as allauth reads it for its own limits: behind
+    TRUSTED_PROXY_COUNT proxies, the address the farthest trusted proxy saw."""
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):  # fewer forwarded addresses than proxies
+        return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _count_failed_guess(request: HttpRequest) -> int:
+    """One more unknown link from this address in the window; how many there were.
+
+    Atomic on Redis (SET NX, then INCR), as production runs it. On the file cache of
+    `make run`, the add and the increment are separate reads and writes, so a burst of parallel
+    guesses may be undercounted: that cache is for one developer's machine, not for the internet.
+    """
+    key = f"respond-fail:{_client_address(request)}"
+    cache.add(key, 0, FAILED_LINK_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ran out between add() and incr(): start a new one
+        cache.set(key, 1, FAILED_LINK_WINDOW)
+        return 1
 
 
 def _link_closed(request: HttpRequest) -> HttpResponse:
@@ -87,17 +103,15 @@ def _link_unknown(request: HttpRequest) -> HttpResponse:
 @link_page
 @require_GET
 def respond_entry(request: HttpRequest, token: str) -> HttpResponse:
-    """Check the token, grant this browser the routing, and move to the token-less page."""
-    key = f"respond-fail:{_client_address(request)}"
-    if cache.get(key, 0) >= FAILED_LINK_LIMIT:
-        return render(request, "requests_app/respond_unknown.html", {"rate_limited": True}, status=429)
+    """Check the token, grant this browser the routing, and move to the token-less page.
+
+    Only failed guesses count against an address, and a valid link always opens: many managers
+    may share one address (an office, a proxy), and one mistyped link must not shut them out.
+    """
     routing = tokens.find_routing(token)
     if routing is None:
-        cache.add(key, 0, FAILED_LINK_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # the window ran out between add() and incr(): start a new one
-            cache.set(key, 1, FAILED_LINK_WINDOW)
+        if _count_failed_guess(request) > FAILED_LINK_LIMIT:
+            return render(request, "requests_app/respond_unknown.html", {"rate_limited": True}, status=429)
         return _link_unknown(request)
     if not (lifecycle.manager_may_answer(routing) or lifecycle.manager_may_see_answer(routing)):
         return _link_closed(request)

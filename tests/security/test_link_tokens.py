@@ -2,7 +2,11 @@
 
 import base64
 import hashlib
+import os
 import secrets
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from celery.app.task import Task
@@ -170,8 +174,9 @@ def test_guessing_links_is_rate_limited_per_address(routed, client):
     refused = client.get(f"/respond/{secrets.token_urlsafe(32)}/", **guesser)
     assert refused.status_code == 429
     assert "Too many unrecognised links" in refused.content.decode()
-    # While limited, even a right guess from that address learns nothing.
-    assert client.get(routed.path, **guesser).status_code == 429
+    # Only failed guesses count: a real link from that address (another manager in the same
+    # office, behind the same proxy) still opens.
+    assert client.get(routed.path, **guesser).status_code == 302
 
     # Another address is not affected: its manager's link still opens.
     other = type(client)()
@@ -180,3 +185,37 @@ def test_guessing_links_is_rate_limited_per_address(routed, client):
     opened = other.get(routed.path, **elsewhere)
     assert opened.status_code == 302
     assert opened["Location"] == reverse("requests_app:respond_answer", args=[routed.routing.uuid])
+
+
+@pytest.mark.redis
+@pytest.mark.postgres  # sixty requests at once: SQLite would lock its tables
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_are_counted_exactly_on_redis(live_server, settings):
+    """Sixty guesses at once from one address: the counter is Redis's INCR, so exactly the
+    first FAILED_LINK_LIMIT are looked at as mistakes and the rest are told to slow down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"guesses-{secrets.token_hex(8)}",  # this test's keys only
+        }
+    }
+    ready = threading.Barrier(60)
+    statuses: list[int] = []
+
+    def guess() -> None:
+        ready.wait(timeout=10)
+        try:
+            guessed = f"{live_server.url}/respond/{secrets.token_urlsafe(32)}/"
+            with urllib.request.urlopen(guessed, timeout=30):
+                statuses.append(200)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+
+    threads = [threading.Thread(target=guess) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [404] * FAILED_LINK_LIMIT + [429] * (60 - FAILED_LINK_LIMIT)
