@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -110,8 +111,17 @@ def queue(
     email = OutboundEmail.objects.create(
         kind=kind.name, to_email=to, reply_to=reply_to, about=about, recipient=recipient
     )
-    send_outbound_email.delay_on_commit(email.pk)
+    transaction.on_commit(partial(_enqueue, email.pk))
     return email
+
+
+def _enqueue(email_id: int) -> None:
+    """Hand the e-mail to a worker. Should the broker be down, the row is safe: beat's sweep
+    enqueues every e-mail still queued, so the person's click has nothing to wait for."""
+    try:
+        send_outbound_email.delay(email_id)
+    except Exception as exc:  # the broker unreachable, whatever the transport's error
+        log.warning("E-mail %s left for the sweep: the broker is unreachable (%s)", email_id, exc)
 
 
 def render(email: OutboundEmail, kind: EmailKind) -> tuple[str, str, str]:

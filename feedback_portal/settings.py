@@ -137,9 +137,11 @@ if REDIS_URL:
     )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An outage is a miss, not a 500 (feedback_portal/cache.py); give up on Redis quickly.
+            "BACKEND": "feedback_portal.cache.ResilientRedisCache",
             "LOCATION": _redis_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=1)),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

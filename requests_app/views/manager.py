@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Client
+from feedback_portal.cache import CacheUnavailable
 from feedback_portal.once import AlreadyDone, done_once, was_done
 
 from .. import lifecycle, services, tokens
@@ -72,6 +73,8 @@ def _count_failed_guess(request: HttpRequest) -> int:
     cache.add(key, 0, FAILED_LINK_WINDOW)
     try:
         return cache.incr(key)
+    except CacheUnavailable:  # nothing can be counted: unknown links wait until it can
+        return FAILED_LINK_LIMIT + 1
     except ValueError:  # the window ran out between add() and incr(): start a new one
         cache.set(key, 1, FAILED_LINK_WINDOW)
         return 1
