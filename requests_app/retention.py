@@ -11,7 +11,8 @@ than anonymising everything that has ended on its next run.
 
 What goes: the candidate's name and e-mail on the application, their questions (the
 follow-up question too), every free-text answer (summaries, comments, decline reasons, the
-follow-up's reply and answer, every released version and why it was corrected), the messages forwarded to the
+follow-up's reply and answer, the next steps released, every released version and why it was
+corrected), the messages forwarded to the
 manager, the timeline's messages and the subjects and addresses
 of the e-mails about the request. What stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
@@ -109,10 +110,10 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
         summary="", released_summary="", decline_reason=""
     )
     AreaAnswer.objects.filter(response__feedback_request=feedback_request).update(
-        comment="", released_comment=""
+        comment="", released_comment="", released_steps=[]
     )
     ReleasedVersion.objects.filter(response__feedback_request=feedback_request).update(
-        summary="", comments={}, reason=""
+        summary="", comments={}, steps={}, reason=""
     )
     FollowUp.objects.filter(feedback_request=feedback_request).update(question="", reply="", answer="")
     # The timeline is append-only for everything else; retention is the one writer that

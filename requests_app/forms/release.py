@@ -14,12 +14,13 @@ import json
 from django import forms
 
 from .. import identity, safety
-from ..feedback import Released
+from ..feedback import Released, Step, library_steps
 from ..models import FeedbackResponse
+from .next_steps import NextStepsMixin
 from .safety import SafetyFlagsMixin
 
 
-class ReleaseForm(SafetyFlagsMixin, forms.Form):
+class ReleaseForm(NextStepsMixin, SafetyFlagsMixin, forms.Form):
     """The recruiter's reviewed version of an answer, as the candidate will read it."""
 
     released_summary = forms.CharField(
@@ -52,6 +53,7 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
                 initial=self.starting_comment(answer),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        self.add_step_fields()  # next steps, per rated area (forms/next_steps.py)
         # The checks read what the page shows: the starting text when first opened, else what was typed.
         texts = self.texts()
         flags = safety.check_feedback(
@@ -63,6 +65,7 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
         places = [("summary", "Summary"), *((a.area, a.get_area_display()) for a in self.answer_list)]
         for slot, place in places:
             flags += identity.flags(slot, place, texts[slot], names)
+        flags += self.step_flags(terms, names)
         self.add_flag_fields(flags)
 
     def starting_summary(self) -> str:
@@ -71,6 +74,10 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
 
     def starting_comment(self, answer) -> str:
         return answer.comment
+
+    def starting_steps(self) -> dict[str, list[Step]]:
+        """The library's steps for each area's rating, for the recruiter to pick from."""
+        return library_steps(self.answer_list)
 
     def texts(self) -> dict[str, str]:
         """The text as shown or typed, by place: "summary" and each area."""
@@ -81,23 +88,28 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
 
     def text_signature(self) -> str:
         """Names this text exactly, so that what is sent can be checked against what was previewed."""
-        return hashlib.sha256(json.dumps(self.texts(), sort_keys=True).encode()).hexdigest()[:32]
+        shown = {**self.texts(), "next_steps": self.picked_steps()}
+        return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:32]
 
     def draft(self, corrected_at=None) -> Released:
         """The text as the candidate's page will show it."""
-        texts = self.texts()
+        texts, steps = self.texts(), self.picked_steps()
         answers = []
         for answer in self.answer_list:
             shown = copy.copy(answer)
             shown.released_comment = texts[answer.area].strip()
+            shown.released_steps = steps.get(answer.area, [])
             answers.append(shown)
         return Released(texts["summary"].strip(), answers, corrected_at)
 
     def text_field_name(self, flag: safety.Flag) -> str:
+        if flag.slot.startswith("step_"):  # a next step's title or description: the slot is its field
+            return flag.slot
         return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
 
     def clean(self):
         data = super().clean()
+        self.clean_steps(data)
         if unresolved := self.clean_flags(data):
             flags = f"{unresolved} flag needs" if unresolved == 1 else f"{unresolved} flags need"
             self.add_error(None, f"Not {self.verb_done}: {flags} a decision. {self.resolve_hint}")
@@ -138,3 +150,7 @@ class CorrectionForm(ReleaseForm):
 
     def starting_comment(self, answer) -> str:
         return answer.released_comment
+
+    def starting_steps(self) -> dict[str, list[Step]]:
+        """The steps the candidate reads now, as released."""
+        return {a.area: [Step.of(kept) for kept in a.released_steps] for a in self.answer_list}

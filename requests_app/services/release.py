@@ -14,6 +14,7 @@ from django.utils import timezone
 from feedback_portal.models import User
 
 from .. import emails, lifecycle, safety
+from ..feedback import library_steps
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, Event, FeedbackResponse, ReleasedVersion
 from .shared import lock, note_acknowledged_flags, revoke_links, tell_candidate
@@ -24,14 +25,17 @@ def _publish(
     actor: User,
     summary: str,
     comments: dict[str, str],
+    steps: dict[str, list[dict]] | None,
     *,
     at: datetime,
     **version,
 ) -> list[str]:
-    """Make `summary` and `comments` what the candidate reads, as a new version; the places changed."""
+    """Make `summary`, `comments` and next `steps` what the candidate reads, as a new version; the
+    places changed. Steps None: each area keeps the steps it has."""
     summary = summary.strip()
     comments = {area: text.strip() for area, text in comments.items()}
     changed = ["Summary"] if summary != response.released_summary else []
+    released_steps = {}
     response.released_summary = summary
     response.save(update_fields=["released_summary", "released_at", "released_by", "corrected_at"])
     for answer in response.answers.all():
@@ -40,12 +44,19 @@ def _publish(
             changed.append(Area(answer.area).label)
             answer.released_comment = text
             answer.save(update_fields=["released_comment"])
+        kept = answer.released_steps if steps is None else steps.get(answer.area, [])
+        if kept != answer.released_steps:
+            changed.append(f"{Area(answer.area).label} (next steps)")
+            answer.released_steps = kept
+            answer.save(update_fields=["released_steps"])
+        released_steps[answer.area] = kept
     number = (response.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     ReleasedVersion.objects.create(
         response=response,
         number=number,
         summary=summary,
         comments={area: text for area, text in comments.items() if text},
+        steps={area: kept for area, kept in released_steps.items() if kept},
         released_at=at,
         released_by=actor,
         **version,
@@ -60,9 +71,13 @@ def release_response(
     actor: User,
     released_summary: str,
     released_comments: dict[str, str],
+    released_steps: dict[str, list[dict]] | None = None,
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> FeedbackResponse:
     """The recruiter releases their reviewed version of the answer; the candidate is e-mailed.
+
+    `released_steps` are the next steps picked for each area (title, description, url); without
+    them, each rated area gets the library's steps for its rating.
 
     Flags of the release checks let through (the release form refuses any left unresolved) are
     noted on the timeline with their reasons, for recruiters only.
@@ -78,7 +93,12 @@ def release_response(
     )
     note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
     response.released_at, response.released_by = released.created_at, actor
-    _publish(response, actor, released_summary, released_comments, at=released.created_at)
+    if released_steps is None:
+        released_steps = {
+            area: [step.as_dict() for step in steps]
+            for area, steps in library_steps(list(response.answers.all())).items()
+        }
+    _publish(response, actor, released_summary, released_comments, released_steps, at=released.created_at)
     revoke_links(feedback_request)
     tell_candidate(feedback_request, emails.FEEDBACK_RELEASED)
     return response
@@ -92,6 +112,7 @@ def correct_release(
     released_summary: str,
     released_comments: dict[str, str],
     reason: str,
+    released_steps: dict[str, list[dict]] | None = None,
     material: bool = False,
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> ReleasedVersion:
@@ -99,6 +120,7 @@ def correct_release(
 
     The timeline records who corrected what and why, for recruiters. The candidate's page says
     "Updated on …"; they are e-mailed only for a correction the recruiter marks as material.
+    Without `released_steps`, the next steps stay as released.
     """
     reason = reason.strip()
     if not reason:
@@ -109,7 +131,14 @@ def correct_release(
     now = timezone.now()
     response.corrected_at = now
     changed = _publish(
-        response, actor, released_summary, released_comments, at=now, reason=reason, material=material
+        response,
+        actor,
+        released_summary,
+        released_comments,
+        released_steps,
+        at=now,
+        reason=reason,
+        material=material,
     )
     if not changed:
         raise TransitionNotAllowed("Nothing was changed: the candidate reads the same text already.")
