@@ -20,13 +20,18 @@ from ..models.areas import http_url
 PARTS = ("title", "description")
 
 
+class WebLinkField(forms.URLField):
+    """A link to a public web page: http or https only (Django's own would take ftp), one message."""
+
+    default_validators = [http_url]
+
+
 def _url_field(where: str) -> forms.URLField:
-    return forms.URLField(
+    return WebLinkField(
         label="Link (optional)",
         required=False,
         max_length=300,
         assume_scheme="https",
-        validators=[http_url],
         help_text="A public web page: a course, a practice site, a guide.",
         error_messages={
             "invalid": f"{where}: enter a link starting with https:// (or http://), or leave it empty.",
@@ -73,7 +78,7 @@ class NextStepsMixin:
             for number, step in enumerate(starting.get(answer.area, []), start=1):
                 prefix, where = f"step_{answer.area}_{number}", f"{label}, step {number}"
                 self.fields[f"{prefix}_keep"] = forms.BooleanField(
-                    label=f"Suggest “{step.title}”", required=False, initial=True
+                    label=f"Suggest “{step.title}”", required=False, initial=True, help_text=step.description
                 )
                 for part, field in _text_fields(where, step).items():
                     self.fields[f"{prefix}_{part}"] = field
@@ -158,7 +163,8 @@ class NextStepsMixin:
                 fields = {part: self[f"{prefix}_{part}"] for part in (*PARTS, "url")}
                 flags = {part: self.flag_rows(f"{prefix}_{part}") for part in PARTS}
                 own = prefix.endswith("_own")
-                typed = any(self[f"{prefix}_{part}"].value() for part in (*PARTS, "url"))
+                # An own step with anything typed; a suggestion whose words or link were changed.
+                typed = any((f.value() or "") != (f.initial or "") for f in fields.values())
                 rows.append(
                     {
                         "where": where,
@@ -166,10 +172,8 @@ class NextStepsMixin:
                         "keep": None if own else self[f"{prefix}_keep"],
                         "fields": fields,
                         "flags": flags,
-                        # Open when there is something to see: an error, a flag, or an own step typed.
-                        "open": any(f.errors for f in fields.values())
-                        or any(flags.values())
-                        or (own and typed),
+                        # Open when there is something to see: an error, a flag, or words typed.
+                        "open": any(f.errors for f in fields.values()) or any(flags.values()) or typed,
                     }
                 )
             yield {
