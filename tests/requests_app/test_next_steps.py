@@ -150,8 +150,10 @@ def test_the_release_page_suggests_the_librarys_steps_for_each_areas_rating_tick
     experience = experience_library()
     assert len(experience) >= 3
     for number, step in enumerate(experience, start=1):
-        assert f'name="step_experience_{number}_keep" id="id_step_experience_{number}_keep" checked' in html
-        assert step["title"] in html
+        box = re.search(f'<input type="checkbox" name="step_experience_{number}_keep"[^>]*>', html)[0]
+        assert box.endswith(" checked>")
+        assert f"Suggest “{step['title']}”" in html
+        assert step["description"] in html  # under its box, as a hint
     # The preview shows them under the area, as the candidate will read them.
     preview = html[html.index('class="preview-frame"') :]
     assert '<h4 class="next-steps-title">Next steps</h4>' in preview
