@@ -404,3 +404,12 @@ def test_services_release_the_picks_they_are_given(routing, answer, recruiter):
     assert response.answers.get(area=Area.EXPERIENCE).released_steps == [
         {"title": "Only this", "description": "", "url": ""}
     ]
+
+
+def test_the_request_page_lists_each_versions_steps_for_recruiters(recruiter_client, released):
+    html = html_module.unescape(
+        recruiter_client.get(f"/dashboard/requests/{released.uuid}/").content.decode()
+    )
+    first = AreaAnswer.objects.get(area=Area.EXPERIENCE).released_steps[0]
+    assert "<dt>Next steps: Relevant experience</dt>" in html
+    assert f"{first['title']} — {first['description']}" in html
