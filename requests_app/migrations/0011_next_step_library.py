@@ -67,6 +67,8 @@ def back(apps, schema_editor):
     for step in NextStep.objects.all():
         step.text = (f"{step.title} — {step.description}" if step.description else step.title)[:200]
         step.save(update_fields=["text"])
+    for area, texts in FIRST_SEED.items():
+        NextStep.objects.filter(area=area, text__in=texts).update(is_active=True)
 
 
 class Migration(migrations.Migration):

@@ -233,7 +233,17 @@ def seed(apps, schema_editor):
             )
 
 
+def unseed(apps, schema_editor):
+    """Going back: remove the seeded steps the admin left exactly as seeded."""
+    NextStep = apps.get_model("requests_app", "NextStep")
+    for area, steps in LIBRARY.items():
+        for rating, title, description, url in steps:
+            NextStep.objects.filter(
+                area=area, rating=rating, title=title, description=description, url=url
+            ).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("requests_app", "0011_next_step_library")]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(seed, unseed)]

@@ -131,6 +131,12 @@ def test_the_recruiter_picks_and_edits_next_steps_and_the_candidate_reads_them(
     expect(cv).to_contain_text("Keep it to two pages")
     audit.check(me, "candidate page, next steps released")
 
+    # On paper the link's address is written out after it, so the step still says where to go.
+    me.emulate_media(media="print")
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert after == '" (" attr(href) ")"' or OWN_LINK in after  # chromium reports the rule or its value
+    me.emulate_media(media="screen")
+
     assert [s["title"] for s in AreaAnswer.objects.get(area=Area.EXPERIENCE).released_steps][-1] == (
         "Build one reporting pipeline"
     )
