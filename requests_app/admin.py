@@ -17,6 +17,7 @@ from .models import (
     Reminder,
     Routing,
 )
+from .models.areas import http_url
 
 
 class EventInline(admin.TabularInline):
@@ -169,9 +170,21 @@ class LinkTokenAdmin(admin.ModelAdmin):
 
 @admin.register(NextStep)
 class NextStepAdmin(admin.ModelAdmin):
-    list_display = ["area", "text", "position", "is_active"]
-    list_filter = ["area", "is_active"]
-    list_editable = ["position", "is_active"]
+    """The library of next steps the release page suggests, per area and rating (blank: any)."""
+
+    list_display = ["title", "area", "rating", "is_active", "position"]
+    list_filter = ["area", "rating", "is_active"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["title", "description", "url"]
+    fields = ["area", "rating", "title", "description", "url", "position", "is_active"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name != "url":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A bare address gets https://; one message for every address that is no web page.
+        field = super().formfield_for_dbfield(db_field, request, assume_scheme="https", **kwargs)
+        field.error_messages["invalid"] = http_url.message
+        return field
 
 
 @admin.register(Reminder)

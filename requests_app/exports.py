@@ -143,7 +143,12 @@ def _released_feedback(fr: FeedbackRequest, response: FeedbackResponse) -> dict[
         "released_at": response.released_at,
         "summary": response.released_summary,
         "areas": [
-            {"area": a.get_area_display(), "rating": a.get_rating_display(), "comment": a.released_comment}
+            {
+                "area": a.get_area_display(),
+                "rating": a.get_rating_display(),
+                "comment": a.released_comment,
+                "next_steps": a.released_steps,
+            }
             for a in sorted(response.answers.all(), key=lambda a: a.area_order)
             if a.rating != Rating.NOT_ASSESSED or a.released_comment
         ],
@@ -293,6 +298,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                         "rating": a.get_rating_display(),
                         "comment": a.comment,
                         "released_comment": a.released_comment,
+                        "released_next_steps": a.released_steps,
                     }
                     for a in sorted(resp.answers.all(), key=lambda a: a.area_order)
                 ],
@@ -311,6 +317,7 @@ def _full_request(fr: FeedbackRequest) -> dict[str, Any]:
                         "summary": v.summary,
                         "comments": dict(v.comment_rows()),
                         "question_answers": v.question_answers,
+                        "next_steps": dict(v.step_rows()),
                         "reason_for_correction": v.reason,
                         "candidate_told": v.material,
                     }

@@ -1,5 +1,9 @@
 """What the candidate reads of released feedback: the summary and each area, with next steps.
 
+Next steps are what the recruiter released with the feedback (`AreaAnswer.released_steps`),
+never read again from the library, which may change later; the release page starts from the
+library's steps for each area's rating (`library_steps`).
+
 The candidate's page shows it, and the recruiter's preview shows a draft of it before release:
 each area side by side, how the candidate saw it and how the interview team saw it
 (`compare`). A request that ends without feedback says why, kindly (`decline_explanation`).
@@ -14,6 +18,33 @@ from .models import Area, AreaAnswer, FeedbackRequest, FeedbackResponse, NextSte
 SELF_NOT_SAID = "Prefer not to say"
 # The scale in order, to tell which side saw an area as stronger.
 _RANK = {Rating.IMPROVE: 0, Rating.MET: 1, Rating.STRENGTH: 2}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One next step as the candidate reads it: a title, a line of description, perhaps a link."""
+
+    title: str
+    description: str = ""
+    url: str = ""
+
+    @classmethod
+    def of(cls, kept: dict) -> "Step":
+        return cls(kept.get("title", ""), kept.get("description", ""), kept.get("url", ""))
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "description": self.description, "url": self.url}
+
+
+def library_steps(answers: list[AreaAnswer]) -> dict[str, list[Step]]:
+    """The library's active steps for each assessed area and its rating (or any rating); one query."""
+    rated = {a.area: a.rating for a in answers if a.is_assessed}
+    steps: dict[str, list[Step]] = {}
+    if rated:
+        for step in NextStep.objects.filter(area__in=rated, is_active=True):
+            if step.rating in ("", rated[step.area]):
+                steps.setdefault(step.area, []).append(Step.of(step.as_step()))
+    return steps
 
 
 @dataclass
@@ -31,13 +62,8 @@ class Released:
         self.answers.sort(key=lambda a: a.area_order)
         # An area not assessed and left without a comment says nothing: it is not shown.
         self.shown_answers = [a for a in self.answers if a.is_assessed or a.released_comment]
-        improve = {a.area for a in self.answers if a.rating == Rating.IMPROVE}
-        steps: dict[str, list[NextStep]] = {}
-        if improve:  # the library's next steps, under each area rated "room to improve"
-            for step in NextStep.objects.filter(area__in=improve, is_active=True):
-                steps.setdefault(step.area, []).append(step)
-        for answer in self.answers:
-            answer.next_steps = steps.get(answer.area, [])
+        for answer in self.answers:  # the steps released with the feedback, as they were then
+            answer.next_steps = [Step.of(kept) for kept in answer.released_steps or []]
 
 
 def released(feedback_request: FeedbackRequest) -> Released | None:
@@ -78,7 +104,7 @@ class AreaView:
     team_rating: str
     team_label: str
     comment: str
-    next_steps: list[NextStep]
+    next_steps: list[Step]
     gap: str
 
 

@@ -11,9 +11,10 @@ than anonymising everything that has ended on its next run.
 
 What goes: the candidate's name and e-mail on the application, their questions (the
 follow-up question too), every free-text answer (summaries, comments, answers to their
-questions, decline reasons, the follow-up's reply and answer, every released version and why
-it was corrected), the messages forwarded to the manager, the timeline's messages and the
-subjects and addresses of the e-mails about the request. What stays, for the statistics: client, role, dates,
+questions, decline reasons, the follow-up's reply and answer, the next steps released, every
+released version and why it was corrected), the messages forwarded to the manager, the
+timeline's messages and the subjects and addresses of the e-mails about the request. What
+stays, for the statistics: client, role, dates,
 states, areas and every rating (the manager's and the candidate's self-assessment, which
 holds ratings only). The candidate's account is not touched: that is theirs to delete.
 
@@ -109,10 +110,10 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
         summary="", released_summary="", decline_reason="", question_answers=[], released_question_answers=[]
     )
     AreaAnswer.objects.filter(response__feedback_request=feedback_request).update(
-        comment="", released_comment=""
+        comment="", released_comment="", released_steps=[]
     )
     ReleasedVersion.objects.filter(response__feedback_request=feedback_request).update(
-        summary="", comments={}, question_answers=[], reason=""
+        summary="", comments={}, question_answers=[], steps={}, reason=""
     )
     FollowUp.objects.filter(feedback_request=feedback_request).update(question="", reply="", answer="")
     # The timeline is append-only for everything else; retention is the one writer that

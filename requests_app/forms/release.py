@@ -15,12 +15,13 @@ from django import forms
 from django.utils.html import escape
 
 from .. import identity, safety
-from ..feedback import Released
+from ..feedback import Released, Step, library_steps
 from ..models import FeedbackResponse
+from .next_steps import NextStepsMixin
 from .safety import SafetyFlagsMixin
 
 
-class ReleaseForm(SafetyFlagsMixin, forms.Form):
+class ReleaseForm(NextStepsMixin, SafetyFlagsMixin, forms.Form):
     """The recruiter's reviewed version of an answer, as the candidate will read it."""
 
     released_summary = forms.CharField(
@@ -66,6 +67,7 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
                 help_text=escape(f"The candidate asked: {pair.get('question', '')}"),
             )
         # --- end of the questions' fields
+        self.add_step_fields()  # next steps, per rated area (forms/next_steps.py)
         # The checks read what the page shows: the starting text when first opened, else what was typed.
         texts = self.texts()
         flags = safety.check_feedback(
@@ -79,6 +81,7 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
             flags += safety.check_text(slot=slot, place=place, text=texts[slot], terms=terms)
         for slot, place in [*places, *self._answer_places()]:
             flags += identity.flags(slot, place, texts[slot], names)
+        flags += self.step_flags(terms, names)
         self.add_flag_fields(flags)
 
     def starting_summary(self) -> str:
@@ -94,6 +97,10 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
     def _answer_places(self) -> list[tuple[str, str]]:
         return [(f"question_{n}", f"Answer to question {n}") for n in range(1, len(self.question_list) + 1)]
 
+    def starting_steps(self) -> dict[str, list[Step]]:
+        """The library's steps for each area's rating, for the recruiter to pick from."""
+        return library_steps(self.answer_list)
+
     def texts(self) -> dict[str, str]:
         """The text as shown or typed, by place: "summary" and each area."""
         texts = {"summary": self["released_summary"].value() or ""}
@@ -105,15 +112,17 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
 
     def text_signature(self) -> str:
         """Names this text exactly, so that what is sent can be checked against what was previewed."""
-        return hashlib.sha256(json.dumps(self.texts(), sort_keys=True).encode()).hexdigest()[:32]
+        shown = {**self.texts(), "next_steps": self.picked_steps()}
+        return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:32]
 
     def draft(self, corrected_at=None) -> Released:
         """The text as the candidate's page will show it."""
-        texts = self.texts()
+        texts, steps = self.texts(), self.picked_steps()
         answers = []
         for answer in self.answer_list:
             shown = copy.copy(answer)
             shown.released_comment = texts[answer.area].strip()
+            shown.released_steps = steps.get(answer.area, [])
             answers.append(shown)
         return Released(
             texts["summary"].strip(), answers, corrected_at, question_answers=self.released_answers()
@@ -122,10 +131,13 @@ class ReleaseForm(SafetyFlagsMixin, forms.Form):
     def text_field_name(self, flag: safety.Flag) -> str:
         if flag.slot.startswith("question_"):
             return flag.slot.replace("question_", "answer_")
+        if flag.slot.startswith("step_"):  # a next step's title or description: the slot is its field
+            return flag.slot
         return "released_summary" if flag.slot == "summary" else f"comment_{flag.slot}"
 
     def clean(self):
         data = super().clean()
+        self.clean_steps(data)
         if unresolved := self.clean_flags(data):
             flags = f"{unresolved} flag needs" if unresolved == 1 else f"{unresolved} flags need"
             self.add_error(None, f"Not {self.verb_done}: {flags} a decision. {self.resolve_hint}")
@@ -184,3 +196,7 @@ class CorrectionForm(ReleaseForm):
     def starting_answer(self, index: int) -> str:
         released = self.response.released_question_answers
         return released[index].get("answer", "") if index < len(released) else ""
+
+    def starting_steps(self) -> dict[str, list[Step]]:
+        """The steps the candidate reads now, as released."""
+        return {a.area: [Step.of(kept) for kept in a.released_steps] for a in self.answer_list}

@@ -26,7 +26,7 @@ def list_to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0010_analytics_months"),
+        ("requests_app", "0012_seed_next_step_library"),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """The fixed feedback areas, the rating scale, and the library of next steps per area."""
 
+from django.core.validators import URLValidator
 from django.db import models
 
 
@@ -35,11 +36,38 @@ class Rating(models.TextChoices):
     NOT_ASSESSED = "not_assessed", "Not assessed"
 
 
+# A step's link is a public web page the candidate opens: the web's own schemes only, never
+# javascript:, data: or ftp:.
+http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with https:// (or http://)."
+)
+
+
 class NextStep(models.Model):
-    """A suggested next step for an area, offered with released feedback."""
+    """A suggested next step in the library: for an area, and for one rating of it or any.
+
+    The release page offers the library's steps for each area's rating as the recruiter's starting
+    point; what is released is copied onto the answer (`AreaAnswer.released_steps`), so editing the
+    library later never changes what a candidate already reads. The seed keys steps by area and
+    title.
+    """
 
     area = models.CharField(max_length=20, choices=Area.choices)
-    text = models.CharField(max_length=200)
+    rating = models.CharField(
+        max_length=20,
+        choices=[(r.value, r.label) for r in Rating if r != Rating.NOT_ASSESSED],
+        blank=True,
+        help_text="The rating it suits; leave it blank to offer it for any rating of the area.",
+    )
+    title = models.CharField(max_length=100, help_text="Short: what to do, in a few words.")
+    description = models.CharField(max_length=200, blank=True, help_text="One line: why, or how.")
+    url = models.URLField(
+        "link",
+        max_length=300,
+        blank=True,
+        validators=[http_url],
+        help_text="Optional: a course, a practice site or a guide (a public https:// page).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -47,4 +75,18 @@ class NextStep(models.Model):
         ordering = ["area", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_area_display()}: {self.text}"
+        return f"{self.get_area_display()}: {self.title}"
+
+    # The library's steps were one line of text before they had a title and a description;
+    # `NextStep(text=...)` still makes one, as its title.
+    @property
+    def text(self) -> str:
+        return f"{self.title} — {self.description}" if self.description else self.title
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.title, self.description = (value, "") if len(value) <= 100 else (value[:99] + "…", value[:200])
+
+    def as_step(self) -> dict[str, str]:
+        """The step as a release keeps it: its words and link, copied from the library."""
+        return {"title": self.title, "description": self.description, "url": self.url}

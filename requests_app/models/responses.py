@@ -105,6 +105,11 @@ class AreaAnswer(models.Model):
     rating = models.CharField(max_length=20, choices=Rating.choices, default=Rating.NOT_ASSESSED)
     comment = models.TextField(blank=True)
     released_comment = models.TextField(blank=True)
+    released_steps = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The next steps released for this area: title, description and url of each.",
+    )
 
     class Meta:
         constraints = [
@@ -137,6 +142,9 @@ class ReleasedVersion(models.Model):
     question_answers = models.JSONField(
         default=list, blank=True, help_text="The questions with the answers released: [{question, answer}]."
     )
+    steps = models.JSONField(
+        default=dict, blank=True, help_text="Area → the next steps released (title, description, url)."
+    )
     released_at = models.DateTimeField(default=timezone.now)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -162,3 +170,7 @@ class ReleasedVersion(models.Model):
     def comment_rows(self) -> list[tuple[str, str]]:
         """(area's label, comment) in the areas' order, for pages and exports."""
         return [(area.label, self.comments[area.value]) for area in Area if self.comments.get(area.value)]
+
+    def step_rows(self) -> list[tuple[str, list[dict]]]:
+        """(area's label, its next steps) in the areas' order, for pages and exports."""
+        return [(area.label, self.steps[area.value]) for area in Area if self.steps.get(area.value)]

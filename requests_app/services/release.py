@@ -14,6 +14,7 @@ from django.utils import timezone
 from feedback_portal.models import User
 
 from .. import emails, lifecycle, safety
+from ..feedback import library_steps
 from ..lifecycle import Action, TransitionNotAllowed
 from ..models import Area, Event, FeedbackResponse, ReleasedVersion
 from .shared import lock, note_acknowledged_flags, revoke_links, tell_candidate
@@ -24,17 +25,20 @@ def _publish(
     actor: User,
     summary: str,
     comments: dict[str, str],
+    steps: dict[str, list[dict]] | None,
     *,
     at: datetime,
     question_answers: Sequence[dict] = (),
     **version,
 ) -> list[str]:
-    """Make `summary`, `comments` and the answers to the candidate's questions what the candidate
-    reads, as a new version; the places changed."""
+    """Make `summary`, `comments`, the answers to the candidate's questions and next `steps` what
+    the candidate reads, as a new version; the places changed. Steps None: each area keeps the
+    steps it has."""
     summary = summary.strip()
     answers = _answers(response, question_answers)
     comments = {area: text.strip() for area, text in comments.items()}
     changed = ["Summary"] if summary != response.released_summary else []
+    released_steps = {}
     response.released_summary = summary
     changed += [
         f"Answer to question {n}"
@@ -59,6 +63,12 @@ def _publish(
             changed.append(Area(answer.area).label)
             answer.released_comment = text
             answer.save(update_fields=["released_comment"])
+        kept = answer.released_steps if steps is None else steps.get(answer.area, [])
+        if kept != answer.released_steps:
+            changed.append(f"{Area(answer.area).label} (next steps)")
+            answer.released_steps = kept
+            answer.save(update_fields=["released_steps"])
+        released_steps[answer.area] = kept
     number = (response.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     ReleasedVersion.objects.create(
         response=response,
@@ -66,6 +76,7 @@ def _publish(
         summary=summary,
         comments={area: text for area, text in comments.items() if text},
         question_answers=answers,
+        steps={area: kept for area, kept in released_steps.items() if kept},
         released_at=at,
         released_by=actor,
         **version,
@@ -94,9 +105,13 @@ def release_response(
     released_summary: str,
     released_comments: dict[str, str],
     released_answers: Sequence[dict] = (),
+    released_steps: dict[str, list[dict]] | None = None,
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> FeedbackResponse:
     """The recruiter releases their reviewed version of the answer; the candidate is e-mailed.
+
+    `released_steps` are the next steps picked for each area (title, description, url); without
+    them, each rated area gets the library's steps for its rating.
 
     Flags of the release checks let through (the release form refuses any left unresolved) are
     noted on the timeline with their reasons, for recruiters only.
@@ -112,11 +127,17 @@ def release_response(
     )
     note_acknowledged_flags(feedback_request, actor, acknowledged_flags, "Released", at=released.created_at)
     response.released_at, response.released_by = released.created_at, actor
+    if released_steps is None:
+        released_steps = {
+            area: [step.as_dict() for step in steps]
+            for area, steps in library_steps(list(response.answers.all())).items()
+        }
     _publish(
         response,
         actor,
         released_summary,
         released_comments,
+        released_steps,
         at=released.created_at,
         question_answers=released_answers,
     )
@@ -134,6 +155,7 @@ def correct_release(
     released_comments: dict[str, str],
     reason: str,
     released_answers: Sequence[dict] = (),
+    released_steps: dict[str, list[dict]] | None = None,
     material: bool = False,
     acknowledged_flags: Sequence[safety.Acknowledged] = (),
 ) -> ReleasedVersion:
@@ -141,6 +163,7 @@ def correct_release(
 
     The timeline records who corrected what and why, for recruiters. The candidate's page says
     "Updated on …"; they are e-mailed only for a correction the recruiter marks as material.
+    Without `released_steps`, the next steps stay as released.
     """
     reason = reason.strip()
     if not reason:
@@ -157,6 +180,7 @@ def correct_release(
         actor,
         released_summary,
         released_comments,
+        released_steps,
         at=now,
         question_answers=released_answers,
         reason=reason,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from feedback_portal.models import User
 from requests_app import services
+from requests_app.feedback import library_steps
 from requests_app.models import Area, AreaAnswer, Event, FeedbackRequest, FeedbackResponse, Rating
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,11 @@ def test_the_candidate_downloads_their_account_applications_and_released_feedbac
         "area": "Relevant experience",
         "rating": "Room to improve",
         "comment": RELEASED,
+        # The library's steps for an area to improve, as released with it.
+        "next_steps": [
+            step.as_dict()
+            for step in library_steps(list(released.responses.get().answers.all()))["experience"]
+        ],
     }
 
 

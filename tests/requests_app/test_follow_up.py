@@ -316,9 +316,8 @@ def test_page_with_the_question_form_renders_in_a_fixed_number_of_queries(
     # 2. the request, with its application, client and follow-up question (none yet)
     # 3. the released response
     # 4. its area answers (prefetched)
-    # 5. the next steps for the areas rated "room to improve"
-    # 6. the candidate-visible timeline
-    with django_assert_num_queries(6):
+    # 5. the candidate-visible timeline (the next steps released are kept on the answers)
+    with django_assert_num_queries(5):
         page = candidate_client.get(page_url(released_request))
     assert "Ask a follow-up question" in page.content.decode()
 
@@ -334,9 +333,8 @@ def test_page_with_an_answered_follow_up_renders_in_a_fixed_number_of_queries(
     # 2. the request, with its application, client and follow-up question
     # 3. the released response
     # 4. its area answers (prefetched)
-    # 5. the next steps for the areas rated "room to improve"
-    # 6. the candidate-visible timeline
-    with django_assert_num_queries(6):
+    # 5. the candidate-visible timeline (the next steps released are kept on the answers)
+    with django_assert_num_queries(5):
         page = candidate_client.get(page_url(released_request))
     assert "Start with dbt." in page.content.decode()
 
@@ -348,8 +346,7 @@ def test_question_errors_page_renders_in_a_fixed_number_of_queries(
     # 2. the request, with its application, client and follow-up question (none yet)
     # 3. the released response
     # 4. its area answers (prefetched)
-    # 5. the next steps for the areas rated "room to improve"
-    # 6. the candidate-visible timeline
-    with django_assert_num_queries(6):
+    # 5. the candidate-visible timeline (the next steps released are kept on the answers)
+    with django_assert_num_queries(5):
         page = candidate_client.post(url(released_request), {"question": ""})
     assert page.status_code == 400

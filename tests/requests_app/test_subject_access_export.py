@@ -84,6 +84,7 @@ def test_the_export_holds_everything_stored_originals_included(admin_client, can
             "rating": "Room to improve",
             "comment": ORIGINAL,
             "released_comment": "",
+            "released_next_steps": [],
         }
     ]
     assert request["routings"][0]["hiring_manager"] == MANAGER
