@@ -102,8 +102,10 @@ def test_five_findings_five_flags_edited_or_acknowledged_then_a_correction_kept_
         expect(me.locator("body")).not_to_contain_text(secret)
     expect(feedback).not_to_contain_text("Updated on")
 
-    # The next day the recruiter corrects one sentence.
+    # The next day the recruiter (signed in again: a recruiter's session lasts 12 hours at most)
+    # corrects one sentence.
     time_machine.move_to(timezone.now() + timedelta(days=1))
+    desk = sign_in(recruiter.email)
     desk.goto(f"{live_server.url}/dashboard/requests/{feedback_request.uuid}/")
     desk.get_by_role("link", name="Correct the released text").click()
     desk.get_by_label("Summary for the candidate").fill(CORRECTED_SUMMARY)
