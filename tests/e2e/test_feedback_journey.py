@@ -156,6 +156,9 @@ def test_candidate_asks_recruiter_routes_manager_answers_and_candidate_reads_rel
     experience_card = feedback.get_by_role("article").filter(has_text="Relevant experience")
     expect(experience_card.get_by_role("definition").first).to_have_text("Strength")
     expect(experience_card.get_by_role("definition").nth(1)).to_have_text("Room to improve")
+    # With next steps for what the team rated, from the agency's library, as the recruiter released them.
+    expect(experience_card.get_by_role("heading", name="Next steps")).to_be_visible()
+    expect(experience_card.get_by_role("listitem").first).to_contain_text("Aim one step closer")
     # Their questions, each with the released answer, or said plainly that none came.
     expect(feedback.get_by_role("heading", name="Your questions")).to_be_visible()
     expect(feedback.get_by_role("term").filter(has_text=QUESTION_1)).to_be_visible()

@@ -1,5 +1,6 @@
 """Next steps in a real browser: the recruiter picks and edits the library's suggestions on the
-release page, sees them in the preview, releases them; the candidate reads them under each area.
+release page, sees them in the preview, releases them; the candidate reads them under each area,
+and the answers to their questions below.
 Both pages pass axe (WCAG 2.1 A/AA) and the Nu HTML checker, with screenshots at 1280 and 375 px
 (the audit of tests/e2e/test_accessibility.py)."""
 
@@ -23,6 +24,9 @@ pytestmark = [
 ]
 
 OWN_LINK = "https://www.open.edu/openlearn/"
+# Casey's questions ride along: the release page edits the answer, the candidate page shows both.
+QUESTION = "Was my portfolio the right level of detail for a data role?"
+ANSWER = "Yes: one page per project, with the result first."
 
 
 @pytest.fixture
@@ -47,8 +51,8 @@ def answered(
         candidate=candidate,
         application=application,
         areas=[Area.EXPERIENCE, Area.CV],
-        questions="",
-        consent_to_forward=False,
+        questions=[QUESTION, "Should I have asked more about the team's data stack?"],
+        consent_to_forward=True,
     )
     routing = services.route_request(
         feedback_request=feedback_request, hiring_manager=manager, message="", actor=recruiter
@@ -64,6 +68,7 @@ def answered(
         },
         summary="One end-to-end project would make the difference.",
         consider_for_other_roles="yes",
+        question_answers=[{"answer": ANSWER}, {"answer": ""}],
     )
     return feedback_request
 
@@ -79,7 +84,9 @@ def test_the_recruiter_picks_and_edits_next_steps_and_the_candidate_reads_them(
     expect(steps.get_by_role("group", name=re.compile("^CV"))).to_contain_text("Keep it to two pages")
     preview = desk.get_by_role("region", name="What Casey Jones will see")
     expect(preview).to_contain_text("Show it through a project")
-    audit.check(desk, "release page, next steps suggested")
+    expect(desk.get_by_role("textbox", name="Answer to question 1")).to_have_value(ANSWER)
+    expect(preview).to_contain_text(ANSWER)
+    audit.check(desk, "release page, next steps suggested and an answer to a question")
 
     # Untick one, reword another, add one of their own, with a link typed wrongly at first.
     experience.get_by_label("Suggest “Show it through a project”").uncheck()
@@ -129,7 +136,11 @@ def test_the_recruiter_picks_and_edits_next_steps_and_the_candidate_reads_them(
     expect(link).not_to_have_attribute("target", "_blank")  # it opens as any link does
     cv = me.locator("article.area-compare", has=me.get_by_role("heading", name=re.compile("^CV")))
     expect(cv).to_contain_text("Keep it to two pages")
-    audit.check(me, "candidate page, next steps released")
+    questions = me.get_by_role("heading", name="Your questions")
+    expect(questions).to_be_visible()
+    expect(me.get_by_role("definition").filter(has_text=ANSWER)).to_be_visible()
+    expect(me.get_by_text("The interview team did not answer this one.")).to_be_visible()
+    audit.check(me, "candidate page, next steps released and the answers to questions")
 
     # On paper the link's address is written out after it, so the step still says where to go.
     me.emulate_media(media="print")
