@@ -2,17 +2,29 @@
 
 allauth sends them itself, straight through Django's e-mail backend (they carry a code or a link
 that must not be stored in the outbox); this adapter gives them the portal's sender name and the
-context its templates (templates/account/email/) share with the portal's e-mails.
+context its templates (templates/account/email/) share with the portal's e-mails. Should the
+mail server be down, the page says so instead of failing: nothing is half-done that blocks a
+second try (a new sign-up's code can be sent again from the code page).
 """
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
 
 from .models import PortalSettings
 from .text import one_line
+
+log = logging.getLogger(__name__)
+NOT_SENT = (
+    "We could not send the e-mail just now: our mail server is not answering. "
+    "Wait a few minutes, then try again."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -50,13 +62,19 @@ class AccountAdapter(DefaultAccountAdapter):
             getattr(user, "pk", None) is not None
             and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
         )
-        super().send_mail(
-            template_prefix,
-            email,
-            {
-                "portal": PortalSettings.load(),
-                "site_url": settings.SITE_URL,
-                "greet_name": user.name if verified and getattr(user, "name", "") else "",
-                **context,
-            },
-        )
+        try:
+            super().send_mail(
+                template_prefix,
+                email,
+                {
+                    "portal": PortalSettings.load(),
+                    "site_url": settings.SITE_URL,
+                    "greet_name": user.name if verified and getattr(user, "name", "") else "",
+                    **context,
+                },
+            )
+        except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, unreachable
+            log.warning("Account e-mail %s not sent: %s", template_prefix, exc)
+            request = allauth_context.request
+            if request is not None:
+                messages.error(request, NOT_SENT)

@@ -219,6 +219,10 @@ ACCOUNT_USER_DISPLAY = "feedback_portal.models.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A code that never arrived (a mail server down for a minute, a spam filter) can be sent again,
+# up to three times, from the page that asks for it.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = 3
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 3
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # allauth's e-mails come from the agency by name (adapter.py), as the portal's do: no prefix needed.
