@@ -5,6 +5,7 @@ Tests marked `postgres` or `redis` skip with a reason when the service is absent
 and fail instead when REQUIRE_SERVICES=1 (as CI sets it).
 """
 
+import importlib
 import os
 
 import pytest
@@ -112,6 +113,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def next_step_library(db):
+    """The library of next steps as migration 0012 seeds it. Tests that use a transaction of their
+    own (the browser's) need it laid again: the database is emptied after each of them."""
+    from django.apps import apps
+
+    importlib.import_module("requests_app.migrations.0012_seed_next_step_library").seed(apps, None)
 
 
 @pytest.fixture

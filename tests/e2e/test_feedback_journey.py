@@ -38,7 +38,14 @@ PHONE = {"width": 375, "height": 667}
 
 
 @pytest.fixture
-def people(candidate_factory, recruiter_factory, client_factory, hiring_manager_factory, application_factory):
+def people(
+    candidate_factory,
+    recruiter_factory,
+    client_factory,
+    hiring_manager_factory,
+    application_factory,
+    next_step_library,
+):
     recruiter = recruiter_factory(name="Riley Recruiter")
     client = client_factory(name=CLIENT_NAME, owner=recruiter, feedback_policy=Client.FeedbackPolicy.FULL)
     manager = hiring_manager_factory(

@@ -37,7 +37,12 @@ def audit():
 
 @pytest.fixture
 def answered(
-    recruiter_factory, client_factory, hiring_manager_factory, candidate_factory, application_factory
+    recruiter_factory,
+    client_factory,
+    hiring_manager_factory,
+    candidate_factory,
+    application_factory,
+    next_step_library,
 ):
     """Casey's request, answered: experience to improve, the CV met the bar."""
     recruiter = recruiter_factory(name="Riley Recruiter")
