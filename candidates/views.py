@@ -4,22 +4,58 @@ Clients: the recruiters' list of them, and each client's page with its hiring ma
 candidate's own list of applications shows their feedback requests: it is in requests_app.)
 """
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback_portal.access import candidate_required, recruiter_required
+from feedback_portal.limits import Limit
+from feedback_portal.models import OutboundEmail
 from feedback_portal.once import AlreadyDone, already_done, done_once
 from feedback_portal.paging import cursor_from, keyset_page
 
 from . import services
 from .access import application_for_recruiter, client_for_recruiter, hiring_manager_for_recruiter
+from .emails import FEEDBACK_INVITATION
 from .forms import ApplicationForm, ClientForm, DescribeApplicationForm, HiringManagerForm, OutcomeForm
 from .models import APPLICATION_ORDER, CLIENT_ORDERS, Application, Client, count_open_requests
+
+# What one person may do in a while (feedback_portal/limits.py): generous for real work, a wall
+# for a script or a stuck key. Imports and integrations are not counted.
+DAILY_DESCRIPTIONS = Limit(
+    most=5,
+    per=timedelta(days=1),
+    message="You have told us about 5 applications today. Your recruiter confirms each one; "
+    "to add more, try again tomorrow or write to them.",
+)
+HOURLY_INVITATIONS = Limit(
+    most=60,
+    per=timedelta(hours=1),
+    message="You have invited 60 candidates by hand in the last hour, the most the portal sends "
+    "from one recruiter. Save this without the invitation, or wait a little and try again.",
+)
+
+
+def _limit_reached(form, limit: Limit, done) -> bool:
+    """Whether `limit` is reached by `done`; if so, the form says so and keeps what was typed."""
+    if limit.reached(done, now=timezone.now()):
+        form.add_error(None, limit.message)
+        return True
+    return False
+
+
+def _invitations_limited(request: HttpRequest, form) -> bool:
+    """Invitations typed by hand, counted by the e-mails about this recruiter's applications."""
+    if not form.cleaned_data.get("invite"):
+        return False
+    sent = OutboundEmail.objects.filter(kind=FEEDBACK_INVITATION.name, application__recruiter=request.user)
+    return _limit_reached(form, HOURLY_INVITATIONS, sent)
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +63,12 @@ from .models import APPLICATION_ORDER, CLIENT_ORDERS, Application, Client, count
 def describe_application(request: HttpRequest) -> HttpResponse:
     """An application we don't list: the candidate describes it, then asks for feedback on it."""
     form = DescribeApplicationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    described = Application.objects.filter(candidate=request.user).exclude(company_as_described="")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not _limit_reached(form, DAILY_DESCRIPTIONS, described)
+    ):
         # The same answer whether or not the company is a client: the client list stays private.
         try:
             application = done_once(
@@ -55,7 +96,7 @@ def describe_application(request: HttpRequest) -> HttpResponse:
 def new_application(request: HttpRequest) -> HttpResponse:
     """A recruiter records a candidate put forward for a role."""
     form = ApplicationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _invitations_limited(request, form):
         try:
             application = done_once(
                 request, lambda: services.create_application(recruiter=request.user, **form.cleaned_data)
@@ -116,7 +157,7 @@ def record_outcome(request: HttpRequest, application_uuid: UUID) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial={"outcome": application.outcome, "outcome_on": application.outcome_on},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _invitations_limited(request, form):
         try:
             done_once(request, lambda: services.record_outcome(application=application, **form.cleaned_data))
         except AlreadyDone:

@@ -2,6 +2,7 @@
 it, one follow-up question, withdrawing, and downloading their data."""
 
 import math
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.access import application_for_candidate
 from candidates.models import Application
 from feedback_portal.access import candidate_required
+from feedback_portal.limits import Limit
 from feedback_portal.models import PortalSettings
 from feedback_portal.once import AlreadyDone, done_once
 
@@ -63,7 +65,7 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
         messages.info(request, verdict.refusal)
         return redirect("requests_app:applications")
     form = FeedbackRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_daily_asks(request, form):
         try:
             feedback_request = done_once(
                 request,
@@ -96,6 +98,22 @@ def new_request(request: HttpRequest, application_uuid: UUID) -> HttpResponse:
             "usual_weeks": usual_weeks(portal),
         },
     )
+
+
+# Asking about this many applications in a day is already far more than anyone needs.
+DAILY_ASKS = Limit(
+    most=10,
+    per=timedelta(days=1),
+    message="You have asked for feedback 10 times today. To keep things fair, ask again tomorrow, "
+    "or write to your recruiter.",
+)
+
+
+def _within_daily_asks(request: HttpRequest, form: FeedbackRequestForm) -> bool:
+    if DAILY_ASKS.reached(FeedbackRequest.objects.filter(candidate=request.user), now=timezone.now()):
+        form.add_error(None, DAILY_ASKS.message)
+        return False
+    return True
 
 
 def usual_weeks(portal: PortalSettings) -> int:
