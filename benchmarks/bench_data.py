@@ -267,7 +267,7 @@ def fill(
                 candidate=applications[i].candidate,
                 state=state,
                 areas=rnd.sample(["cv", "experience", "skills", "answers", "fit"], 2),
-                questions="How could I have prepared better?",
+                question_list=["How could I have prepared better?"],
                 consent_to_forward=rnd.random() < 0.7,
                 created_at=asked,
                 state_changed_at=moved,
