@@ -18,11 +18,12 @@ class AgencyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.activate(PortalSettings.load().zone)
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
+        with PortalSettings.for_this_request() as portal:
+            timezone.activate(portal.zone)
+            try:
+                return self.get_response(request)
+            finally:
+                timezone.deactivate()
 
 
 class PrivatePagesMiddleware:

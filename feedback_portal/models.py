@@ -2,6 +2,8 @@
 
 import hashlib
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -150,6 +152,10 @@ class OutboundEmail(models.Model):
         return f"{self.kind} to {self.to_email} ({self.state})"
 
 
+# The settings row of the request being answered, if one is (PortalSettings.for_this_request).
+_THIS_REQUEST: ContextVar["PortalSettings | None"] = ContextVar("portal_settings", default=None)
+
+
 class PortalSettings(models.Model):
     """The agency's settings: one row, edited in the admin, created with defaults."""
 
@@ -240,6 +246,7 @@ class PortalSettings(models.Model):
         self.brand_colour = (self.brand_colour or brand.DEFAULT_COLOUR).lower()
         super().save(*args, **kwargs)
         cache.delete(self.cache_key())
+        _THIS_REQUEST.set(None)  # the rest of this request reads the row as saved
 
     def clean(self) -> None:
         """Every problem at once: a time zone, working hours and each line of the legal terms."""
@@ -261,18 +268,37 @@ class PortalSettings(models.Model):
     @classmethod
     def cache_key(cls) -> str:
         # Named after the fields, so a deploy that adds one never reads an older pickled row.
-        fields = ",".join(sorted(f.attname for f in cls._meta.concrete_fields))
-        return f"portal-settings:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
+        if cls._key is None:
+            fields = ",".join(sorted(f.attname for f in cls._meta.concrete_fields))
+            cls._key = f"portal-settings:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
+        return cls._key
+
+    _key: str | None = None
 
     @classmethod
     def load(cls) -> "PortalSettings":
-        """The settings row, read through the cache so pages keep their query budget."""
+        """The settings row, read through the cache so pages keep their query budget; within a
+        request, the row read when it began (`for_this_request`), without asking the cache again."""
+        kept = _THIS_REQUEST.get()
+        if kept is not None:
+            return kept
         obj = cache.get(cls.cache_key())
         if obj is None:
             # Without the logo's bytes: every page reads this row, only the logo's address reads those.
             obj, _ = cls.objects.defer("logo").get_or_create(pk=1)
             cache.set(cls.cache_key(), obj, None)  # until the admin saves it again
         return obj
+
+    @classmethod
+    @contextmanager
+    def for_this_request(cls):
+        """The row, read once for a whole request (the middleware, the page, its template)."""
+        row = cls.load()
+        token = _THIS_REQUEST.set(row)
+        try:
+            yield row
+        finally:
+            _THIS_REQUEST.reset(token)
 
     def set_logo(self, data: bytes) -> None:
         """A new logo (already checked by `brand.validate_logo`), or none with empty bytes."""

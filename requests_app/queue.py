@@ -81,6 +81,17 @@ def recruiter_choices() -> list[tuple[str, str]]:
     return found
 
 
+def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Both lists at once (clients, recruiters): one trip to the cache for a view of the queue."""
+    keys = [_choices_key("clients"), _choices_key("recruiters")]
+    found = cache.get_many(keys)
+    clients = found.get(keys[0])
+    recruiters = found.get(keys[1])
+    return (clients if clients is not None else client_choices()), (
+        recruiters if recruiters is not None else recruiter_choices()
+    )
+
+
 def _local_midnight(day: date, zone) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
@@ -115,7 +126,16 @@ class QueueFilter(django_filters.FilterSet):
         model = FeedbackRequest
         fields = ["view", "q", "client", "owner", "overdue", "asked_from", "asked_to", "sort"]
 
-    def __init__(self, data=None, *args, me: User, desk: list[int], portal: PortalSettings, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *args,
+        me: User,
+        desk: list[int],
+        portal: PortalSettings,
+        lists: tuple[list, list] | None = None,
+        **kwargs,
+    ):
         data = data.copy() if data is not None else {}
         data.setdefault("view", NEEDS_YOU)
         data.setdefault("sort", "age" if data.get("view") == NEEDS_YOU else "oldest")
@@ -123,12 +143,9 @@ class QueueFilter(django_filters.FilterSet):
         self.me, self.desk, self.portal = me, desk, portal
         self.form.label_suffix = ""
         # The fields add their empty choice ("Every client", "Everyone") themselves.
-        self.form.fields["client"].choices = client_choices()
-        self.form.fields["owner"].choices = [
-            (MINE, "Mine"),
-            (UNASSIGNED, "Unassigned"),
-            *recruiter_choices(),
-        ]
+        clients, recruiters = lists or choices()
+        self.form.fields["client"].choices = clients
+        self.form.fields["owner"].choices = [(MINE, "Mine"), (UNASSIGNED, "Unassigned"), *recruiters]
 
     def filter_queryset(self, queryset):
         # A field in error is left out (its message shows beside it); the rest still apply.

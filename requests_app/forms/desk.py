@@ -140,11 +140,12 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, request_choices: list[str] = (), **kwargs):
+    def __init__(self, *args, request_choices: list[str] = (), recruiters: list | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose a recruiter"), *recruiter_choices()]
+        recruiters = recruiter_choices() if recruiters is None else recruiters
+        self.fields["owner"].choices = [("", "Choose a recruiter"), *recruiters]
         if self.is_bound:
             self.fields["requests"].choices = [(r, r) for r in self.data.getlist("requests")]
         else:

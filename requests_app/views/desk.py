@@ -1,5 +1,6 @@
 """The recruiter's desk: the queue, bulk actions on it, reassigning a request, handing work over."""
 
+from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -32,8 +33,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     portal = PortalSettings.load()
     visible = requests_for_recruiter(request)
     desk = _desk(request, mine=request.GET.get("owner") == queue.MINE)
+    clients, recruiters = lists = queue.choices()
     filterset = queue.QueueFilter(
-        request.GET or None, queryset=visible.for_queue(), me=request.user, desk=desk, portal=portal
+        request.GET or None,
+        queryset=visible.for_queue(),
+        me=request.user,
+        desk=desk,
+        portal=portal,
+        lists=lists,
     )
     cursor, backwards = cursor_from(request.GET)
     page = keyset_page(
@@ -61,10 +68,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open_count": sum(counts["states"].values()),
             "view": filterset.chosen_view,
             "more_filters_used": filterset.more_filters_used,
-            "bulk_form": BulkForm(),
+            # Made only if the page writes it: the template calls it inside its cached fragment.
+            "bulk_form": partial(BulkForm, recruiters=recruiters),
             # The filters and the bulk form are cached as rendered, keyed by what they show.
-            "filters_key": queue.fragment_key(request.GET, queue.client_choices(), queue.recruiter_choices()),
-            "bulk_key": queue.fragment_key(QueryDict(), queue.recruiter_choices()),
+            "filters_key": queue.fragment_key(request.GET, clients, recruiters),
+            "bulk_key": queue.fragment_key(QueryDict(), recruiters),
             "portal": portal,
         },
     )
