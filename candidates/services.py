@@ -46,6 +46,10 @@ class HiringManagerEmailTaken(ValueError):
     """Another hiring manager at this client already has this e-mail address."""
 
 
+class NobodyToTriage(ValueError):
+    """No recruiter or admin can sign in yet to look after an application a candidate described."""
+
+
 def tidy(text: str) -> str:
     """Names as people mean them: no stray spaces at either end or doubled inside."""
     return " ".join(text.split())
@@ -216,7 +220,7 @@ def holding_client() -> Client:
         .first()
     )
     if owner is None:
-        raise ValueError("No recruiter can look after a described application: add one first.")
+        raise NobodyToTriage("No recruiter can look after a described application: add one first.")
     try:
         return create_client(name=HOLDING_CLIENT_NAME, owner=owner)
     except ClientNameTaken:  # made by another candidate's request meanwhile

@@ -58,6 +58,13 @@ def _invitations_limited(request: HttpRequest, form) -> bool:
     return _limit_reached(form, HOURLY_INVITATIONS, sent)
 
 
+# A new agency with no recruiter yet: nothing is stored, and the candidate is told to come back.
+NOBODY_TO_TRIAGE = (
+    "We can't take this application just now: the agency has nobody set up to look after it yet. "
+    "Please try again in a day or two; what you typed is still here."
+)
+
+
 @require_http_methods(["GET", "POST"])
 @candidate_required
 def describe_application(request: HttpRequest) -> HttpResponse:
@@ -84,10 +91,13 @@ def describe_application(request: HttpRequest) -> HttpResponse:
             )
         except AlreadyDone:
             return already_done(request, "requests_app:applications")
-        messages.success(
-            request, "Thank you. Your recruiter will confirm the details; you can ask for feedback now."
-        )
-        return redirect("requests_app:new_request", application.uuid)
+        except services.NobodyToTriage:
+            form.add_error(None, NOBODY_TO_TRIAGE)
+        else:
+            messages.success(
+                request, "Thank you. Your recruiter will confirm the details; you can ask for feedback now."
+            )
+            return redirect("requests_app:new_request", application.uuid)
     return render(request, "candidates/describe_application.html", {"form": form})
 
 

@@ -130,3 +130,15 @@ def test_a_company_is_still_required(candidate_client):
 
 def test_recruiters_do_not_describe_applications(recruiter_client):
     assert recruiter_client.get(URL).status_code == 404
+
+
+def test_with_no_recruiter_yet_the_candidate_is_told_and_keeps_what_they_typed(candidate_client):
+    assert not User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN]).exists()
+
+    response = candidate_client.post(URL, _form(company="Brand New Ltd", role_title="Night Porter"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nobody set up to look after it yet" in page
+    assert 'value="Brand New Ltd"' in page and 'value="Night Porter"' in page
+    assert not Application.objects.exists() and not Client.objects.exists()
