@@ -6,6 +6,7 @@ grant for each routing whose link it opened (views.manager.respond_entry), check
 every page.
 """
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
@@ -17,8 +18,11 @@ from feedback_portal.models import PortalSettings, User
 
 from .models import FeedbackRequest, FollowUp, Handover, Routing
 
-# The session key of the routings this browser opened a valid link for.
+# The session key of the routings this browser opened a valid link for, each with when it was
+# opened (seconds since the epoch). A grant lasts as long as the routing, and at most GRANT_LASTS
+# after that opening: a shared computer left signed in does not keep a manager's page open.
 GRANTS_KEY = "respond_grants"
+GRANT_LASTS = timedelta(days=1)
 
 
 def request_for_candidate(request: HttpRequest, request_uuid: UUID) -> FeedbackRequest:
@@ -83,9 +87,14 @@ def follow_up_of(feedback_request: FeedbackRequest) -> FollowUp:
 
 def grant(request: HttpRequest, routing: Routing) -> None:
     """Let this browser open the routing's token-less pages (after a valid link was opened)."""
-    grants = [g for g in request.session.get(GRANTS_KEY, []) if g != str(routing.uuid)]
+    now = timezone.now().timestamp()
+    grants = {
+        uuid: opened
+        for uuid, opened in _grants(request).items()
+        if uuid != str(routing.uuid) and now - opened < GRANT_LASTS.total_seconds()
+    }
     request.session.cycle_key()
-    request.session[GRANTS_KEY] = [*grants, str(routing.uuid)]
+    request.session[GRANTS_KEY] = {**grants, str(routing.uuid): now}
 
 
 def routing_for_manager(request: HttpRequest, routing_uuid: UUID) -> Routing:
@@ -105,8 +114,14 @@ def follow_up_routing_for_manager(request: HttpRequest, routing_uuid: UUID) -> R
     return routing
 
 
+def _grants(request: HttpRequest) -> dict[str, float]:
+    grants = request.session.get(GRANTS_KEY, {})
+    return grants if isinstance(grants, dict) else {}  # a list: written before grants had a time
+
+
 def _granted(request: HttpRequest, routing_uuid: UUID) -> Routing:
-    if str(routing_uuid) not in request.session.get(GRANTS_KEY, []):
+    opened = _grants(request).get(str(routing_uuid))
+    if opened is None or timezone.now().timestamp() - opened >= GRANT_LASTS.total_seconds():
         raise Http404
     return get_object_or_404(
         Routing.objects.select_related(

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from feedback_portal.models import OutboundEmail
@@ -149,6 +150,20 @@ def test_a_grant_for_one_routing_does_not_open_another(
     assert manager_browser.post(f"/respond/answer/{other.uuid}/decline/", decline_post).status_code == 404
     assert not FeedbackResponse.objects.filter(routing=other).exists()
     assert FeedbackRequest.objects.get(pk=other.feedback_request_id).state == "awaiting_manager"
+
+
+def test_a_grant_lasts_a_day_after_opening_and_the_link_opens_it_again(routing, manager_browser, open_link):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        open_link(routing, manager_browser)
+        clock.shift(timedelta(hours=23))
+        assert manager_browser.get(f"/respond/answer/{routing.uuid}/").status_code == 200
+
+        clock.shift(timedelta(hours=2))  # the routing still runs for days; the grant does not
+        assert routing.expires_at > timezone.now()
+        assert manager_browser.get(f"/respond/answer/{routing.uuid}/").status_code == 404
+
+        assert open_link(routing, manager_browser).status_code == 302
+        assert manager_browser.get(f"/respond/answer/{routing.uuid}/").status_code == 200
 
 
 def test_the_answer_page_without_a_grant_is_404(routing, manager_browser, candidate_client):
