@@ -287,6 +287,7 @@ class Application(models.Model):
     class Source(models.TextChoices):
         RECRUITER = "recruiter", "Added by a recruiter"
         IMPORT = "import", "Imported"
+        API = "api", "From the agency's applicant-tracking system"
         CANDIDATE = "candidate", "Described by the candidate"
 
     NEGATIVE_OUTCOMES = (Outcome.NOT_SELECTED, Outcome.WITHDRAWN, Outcome.REPOSTED)
@@ -316,6 +317,12 @@ class Application(models.Model):
         help_text="The owning recruiter.",
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.RECRUITER)
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The application's id in the agency's applicant-tracking system, when it came "
+        "from there: imports and the API find it again by this.",
+    )
     is_confirmed = models.BooleanField(
         default=True, help_text="Unconfirmed when described by a candidate, until triage."
     )
@@ -355,6 +362,12 @@ class Application(models.Model):
             # A client's open requests (count_open_requests, Client.with_counts): the client's
             # applications' ids from the index alone, to join to the open requests' partial index.
             models.Index(fields=["client", "id"], name="application_client_idx"),
+        ]
+        constraints = [
+            # One application per id of the applicant-tracking system; most have none.
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="application_external_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:

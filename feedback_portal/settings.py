@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "feedback_portal",
     "candidates",
     "requests_app",
+    "integrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,11 +1,13 @@
 """The code's shape, as docs/architecture.md states it: imports point one way, with no cycles.
 
-    feedback_portal  ←  candidates  ←  requests_app
+    feedback_portal  ←  candidates  ←  requests_app  ←  integrations
 
 - Nothing in feedback_portal (settings, users, the outbox, shared infrastructure) imports a
   domain app, at the top of a module or inside a function: the domain apps register with it.
 - candidates does not import requests_app at the top of a module (a query may reach it
   inside a function).
+- Nothing imports integrations (the applicant-tracking system's imports, API and webhooks): it
+  calls the domain apps' services and listens to their events.
 - A Celery task module imports no project module at its top: services enqueue tasks, and
   tasks import their service inside the function.
 - The imports made when modules load form no cycle.
@@ -19,17 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("feedback_portal", "candidates", "requests_app")
+APPS = ("feedback_portal", "candidates", "requests_app", "integrations")
 # What each app may import (itself included), at the top of a module and anywhere.
 MAY_IMPORT_AT_TOP = {
     "feedback_portal": {"feedback_portal"},
     "candidates": {"feedback_portal", "candidates"},
     "requests_app": {"feedback_portal", "candidates", "requests_app"},
+    "integrations": {"feedback_portal", "candidates", "requests_app", "integrations"},
 }
 MAY_IMPORT_ANYWHERE = {
     "feedback_portal": {"feedback_portal"},
     "candidates": {"feedback_portal", "candidates", "requests_app"},
     "requests_app": {"feedback_portal", "candidates", "requests_app"},
+    "integrations": {"feedback_portal", "candidates", "requests_app", "integrations"},
 }
 
 
