@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -166,19 +167,31 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=int(value))
 
 
+class DateFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "date"
+
+
 @admin.register(LogEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Every recruiter's and admin's write outside a request's timeline, and every sign-in: who,
     when, what, and each field before and after. Nobody may add, change or delete an entry here."""
 
-    list_display = ["when", "who", "what", "kind", "object_repr", "changes_in_brief"]
+    list_display = ["when", "who", "what", "about", "changes_in_brief"]
     list_display_links = ["when"]
-    list_filter = [("actor", admin.RelatedOnlyFieldListFilter), WhatFilter, KindFilter, "timestamp"]
+    list_filter = [
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        WhatFilter,
+        KindFilter,
+        ("timestamp", DateFilter),
+    ]
+    empty_value_display = "No one signed in (the system)"
     list_select_related = ["content_type", "actor"]
     search_fields = ["object_repr", "actor_email"]
     date_hierarchy = "timestamp"
     show_full_result_count = False
-    fields = ["when", "who", "what", "kind", "object_repr", "changes_in_full", "remote_addr", "details"]
+    fields = ["when", "who", "what", "kind", "object_text", "changes_in_full", "remote_addr", "details"]
     readonly_fields = fields
 
     def has_module_permission(self, request) -> bool:
@@ -197,8 +210,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description="When", ordering="timestamp")
-    def when(self, entry: LogEntry):
-        return entry.timestamp
+    def when(self, entry: LogEntry) -> str:
+        # In the agency's time zone, on the list and the entry's own page alike.
+        return formats.localize(timezone.template_localtime(entry.timestamp))
 
     @admin.display(description="Who")
     def who(self, entry: LogEntry) -> str:
@@ -212,6 +226,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def kind(self, entry: LogEntry) -> str:
         model = entry.content_type.model_class()
         return str(model._meta.verbose_name).capitalize() if model else entry.content_type.model
+
+    @admin.display(description="Object")
+    def object_text(self, entry: LogEntry) -> str:
+        return entry.object_repr
+
+    @admin.display(description="About")
+    def about(self, entry: LogEntry) -> str:
+        return f"{self.kind(entry)}: {entry.object_repr}" if entry.object_repr else self.kind(entry)
 
     @admin.display(description="Changes (before → after)")
     def changes_in_brief(self, entry: LogEntry) -> str:
@@ -227,7 +249,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description="Changes")
     def changes_in_full(self, entry: LogEntry) -> str:
-        rows = audit.changed_fields(entry)
+        rows = audit.changed_fields(entry, names=True)
         if not rows:
             return "None"
         return format_html(

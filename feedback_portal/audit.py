@@ -234,8 +234,9 @@ def who(entry: LogEntry) -> str:
     return "system"
 
 
-def changed_fields(entry: LogEntry) -> list[tuple[str, str, str]]:
-    """Each changed field as (its name, before, after), choices in words; no query is made."""
+def changed_fields(entry: LogEntry, *, names: bool = False) -> list[tuple[str, str, str]]:
+    """Each changed field as (its name, before, after), choices in words. A related row is its id,
+    or with `names` its text as it is now (a query each: for one entry's page, not a list)."""
     model = entry.content_type.model_class()
     rows = []
     for name, values in (entry.changes or {}).items():
@@ -251,8 +252,20 @@ def changed_fields(entry: LogEntry) -> list[tuple[str, str, str]]:
             label = str(getattr(field, "verbose_name", name))
             choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
             before, after = choices.get(str(before), before), choices.get(str(after), after)
+            if names and field.many_to_one:
+                before, after = _related_text(field, before), _related_text(field, after)
         rows.append((label, _shown(before), _shown(after)))
     return rows
+
+
+def _related_text(field: models.ForeignKey, value: str) -> str:
+    if value in ("", "None", REDACTED):
+        return value
+    try:
+        row = field.related_model._default_manager.filter(pk=value).first()
+    except (ValueError, TypeError):
+        row = None
+    return f"{row} (#{value})" if row is not None else f"#{value}, since deleted"
 
 
 def _shown(value: Any) -> str:

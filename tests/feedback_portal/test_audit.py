@@ -87,6 +87,7 @@ def test_a_recorded_outcome_leaves_who_when_before_and_after(
     detail = admin_client.get(f"{TRAIL}{entry.pk}/change/")
     assert detail.status_code == 200
     html = unescape(detail.content.decode())
+    assert shown_time(AT) in html
     assert recruiter.email in html
     assert "<td>outcome</td><td>Pending</td><td>Not selected</td>" in html
     assert "<td>outcome on</td><td>(blank)</td><td>2026-03-02</td>" in html
@@ -352,3 +353,23 @@ def test_the_nightly_retention_task_forgets_old_entries(recruiter, portal_settin
     assert not LogEntry.objects.filter(pk=old.pk).exists()
     assert LogEntry.objects.filter(additional_data__event=audit.SIGNED_IN).count() == 0
     assert LogEntry.objects.exists()  # the newer entries (the recruiter's account being made) stay
+
+
+def test_handing_a_client_to_a_colleague_names_both_on_the_entrys_page(
+    recruiter_client, recruiter, recruiter_factory, client_factory, admin_client
+):
+    acme = client_factory(name="Acme Ltd", owner=recruiter)
+    colleague = recruiter_factory(name="Casey Colleague")
+    response = recruiter_client.post(
+        f"/dashboard/clients/{acme.uuid}/edit/",
+        {"name": "Acme Ltd", "owner": colleague.pk, "feedback_policy": acme.feedback_policy},
+    )
+    assert response.status_code == 302
+
+    entry = only_entry(content_type__model="client", object_pk=str(acme.pk), action=LogEntry.Action.UPDATE)
+    assert entry.changes == {"owner": [str(recruiter.pk), str(colleague.pk)]}
+    html = unescape(admin_client.get(f"{TRAIL}{entry.pk}/change/").content.decode())
+    assert (
+        f"<td>owner</td><td>{recruiter} (#{recruiter.pk})</td><td>Casey Colleague (#{colleague.pk})</td>"
+        in html
+    )
