@@ -197,7 +197,8 @@ def note_signed_in(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed, dispatch_uid="feedback_portal.audit.sign_in_failed")
 def note_sign_in_failed(sender, credentials: dict[str, Any], request=None, **kwargs) -> None:
     typed = one_line(str(credentials.get("email") or credentials.get("username") or ""))[:254]
-    account = get_user_model().objects.filter(email__iexact=typed).first() if typed else None
+    # Addresses are kept in lower case (User.save), so the unique index finds the account.
+    account = get_user_model().objects.filter(email=typed.strip().lower()).first() if typed else None
     record(None, SIGN_IN_FAILED, target=account, email=typed)
 
 
