@@ -373,3 +373,28 @@ def test_handing_a_client_to_a_colleague_names_both_on_the_entrys_page(
         f"<td>owner</td><td>{recruiter} (#{recruiter.pk})</td><td>Casey Colleague (#{colleague.pk})</td>"
         in html
     )
+
+
+def test_confirming_a_described_application_is_recorded_once_however_often_it_is_sent(
+    recruiter_client, recruiter, application_factory, feedback_request_factory
+):
+    application = application_factory(source=Application.Source.CANDIDATE, is_confirmed=False)
+    feedback_request = feedback_request_factory(application=application)
+    url = f"/dashboard/requests/{feedback_request.uuid}/confirm-application/"
+
+    recruiter_client.post(url)
+    recruiter_client.post(url)
+
+    entry = only_entry(object_pk=str(application.pk), action=LogEntry.Action.UPDATE)
+    assert (entry.actor, entry.changes) == (recruiter, {"is_confirmed": ["False", "True"]})
+
+
+def test_an_admin_deleting_a_manager_leaves_what_they_were(admin_client, admin_user, hiring_manager_factory):
+    manager = hiring_manager_factory(name="Gone Soon", email="gone@acme.test")
+    response = admin_client.post(f"/admin/candidates/hiringmanager/{manager.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+
+    entry = only_entry(object_pk=str(manager.pk), action=LogEntry.Action.DELETE)
+    assert entry.actor == admin_user
+    assert entry.changes["email"] == ["gone@acme.test", "None"]
+    assert "email: gone@acme.test → (blank)" in trail(admin_client, what=f"change-{LogEntry.Action.DELETE}")
