@@ -6,4 +6,11 @@ class CandidatesConfig(AppConfig):
     verbose_name = "Candidates and clients"
 
     def ready(self) -> None:
+        from feedback_portal import audit
+
         from . import emails, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)
+        from .models import Application, Client, HiringManager
+
+        # Recruiters' writes, in the admin's audit trail: a manager's new address redirects their links.
+        for model in (Application, Client, HiringManager):
+            audit.track(model)

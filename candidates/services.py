@@ -5,7 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from feedback_portal import mail
+from feedback_portal import audit, mail
 from feedback_portal.models import PortalSettings, User
 
 from .emails import FEEDBACK_INVITATION
@@ -126,6 +126,8 @@ def set_hiring_manager_active(*, manager: HiringManager, active: bool) -> bool:
     """
     changed = HiringManager.objects.filter(pk=manager.pk, is_active=not active).update(is_active=active)
     manager.is_active = active
+    if changed:
+        audit.record_change(manager, is_active=(not active, active))
     return bool(changed)
 
 
@@ -241,6 +243,11 @@ def confirm_application(*, application: Application, client: Client | None = Non
     changes = {"is_confirmed": True, **({"client": client} if client is not None else {})}
     confirmed = bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(**changes))
     if confirmed:
+        audit.record_change(
+            application,
+            is_confirmed=(False, True),
+            **({"client": (application.client_id, client.pk)} if client is not None else {}),
+        )
         application.is_confirmed = True
         if client is not None:
             application.client = client

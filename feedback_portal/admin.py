@@ -1,10 +1,15 @@
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.html import format_html
+from django.contrib.contenttypes.models import ContentType
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
-from . import brand
+from . import audit, brand
 from .models import OutboundEmail, PortalSettings, User
 
 
@@ -111,3 +116,149 @@ class PortalSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- The audit trail: read-only, for the agency's admins ------------------------------------
+# auditlog registers an admin of its own for its entries; the portal's replaces it.
+import auditlog.admin  # noqa: E402, F401  (so that its admin is there to replace)
+
+admin.site.unregister(LogEntry)
+
+
+def is_agency_admin(user) -> bool:
+    return user.is_active and (user.is_superuser or user.role == User.Role.ADMIN)
+
+
+class WhatFilter(admin.SimpleListFilter):
+    title = "what was done"
+    parameter_name = "what"
+
+    def lookups(self, request, model_admin):
+        return [(f"change-{action}", label) for action, label in audit.CHANGES.items()] + list(
+            audit.EVENTS.items()
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value.startswith("change-"):
+            return queryset.filter(action=value.removeprefix("change-"))
+        return queryset.filter(action=LogEntry.Action.ACCESS, additional_data__event=value)
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "kind of object"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = ContentType.objects.get_for_models(*audit.kinds())
+        return sorted(
+            ((ct.pk, str(model._meta.verbose_name).capitalize()) for model, ct in kinds.items()),
+            key=lambda item: item[1],
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(content_type_id=int(value))
+
+
+class DateFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "date"
+
+
+@admin.register(LogEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Every recruiter's and admin's write outside a request's timeline, and every sign-in: who,
+    when, what, and each field before and after. Nobody may add, change or delete an entry here."""
+
+    list_display = ["when", "who", "what", "about", "changes_in_brief"]
+    list_display_links = ["when"]
+    list_filter = [
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        WhatFilter,
+        KindFilter,
+        ("timestamp", DateFilter),
+    ]
+    empty_value_display = "No one signed in (the system)"
+    list_select_related = ["content_type", "actor"]
+    search_fields = ["object_repr", "actor_email"]
+    date_hierarchy = "timestamp"
+    show_full_result_count = False
+    fields = ["when", "who", "what", "kind", "object_text", "changes_in_full", "remote_addr", "details"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request) -> bool:
+        return is_agency_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_agency_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="When", ordering="timestamp")
+    def when(self, entry: LogEntry) -> str:
+        # In the agency's time zone, on the list and the entry's own page alike.
+        return formats.localize(timezone.template_localtime(entry.timestamp))
+
+    @admin.display(description="Who")
+    def who(self, entry: LogEntry) -> str:
+        return audit.who(entry)
+
+    @admin.display(description="What")
+    def what(self, entry: LogEntry) -> str:
+        return audit.what(entry)
+
+    @admin.display(description="Kind")
+    def kind(self, entry: LogEntry) -> str:
+        model = entry.content_type.model_class()
+        return str(model._meta.verbose_name).capitalize() if model else entry.content_type.model
+
+    @admin.display(description="Object")
+    def object_text(self, entry: LogEntry) -> str:
+        return entry.object_repr
+
+    @admin.display(description="About")
+    def about(self, entry: LogEntry) -> str:
+        return f"{self.kind(entry)}: {entry.object_repr}" if entry.object_repr else self.kind(entry)
+
+    @admin.display(description="Changes (before → after)")
+    def changes_in_brief(self, entry: LogEntry) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            # A long text (the legal terms) in full on the entry's own page, not in the list.
+            (
+                (name, Truncator(before).chars(80), Truncator(after).chars(80))
+                for name, before, after in audit.changed_fields(entry)
+            ),
+        )
+
+    @admin.display(description="Changes")
+    def changes_in_full(self, entry: LogEntry) -> str:
+        rows = audit.changed_fields(entry, names=True)
+        if not rows:
+            return "None"
+        return format_html(
+            "<table><thead><tr><th scope='col'>Field</th><th scope='col'>Before</th>"
+            "<th scope='col'>After</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="Details")
+    def details(self, entry: LogEntry) -> str:
+        data = {k: v for k, v in (entry.additional_data or {}).items() if k not in ("event", "actor_erased")}
+        return "; ".join(f"{key}: {value}" for key, value in data.items()) or "None"

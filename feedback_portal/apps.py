@@ -6,4 +6,9 @@ class FeedbackPortalConfig(AppConfig):
     verbose_name = "Feedback Portal"
 
     def ready(self) -> None:
-        from . import checks, sessions  # noqa: F401  (registers the system checks; notes each sign-in)
+        from . import audit, checks, sessions  # noqa: F401  (system checks; each sign-in noted and audited)
+        from .models import PortalSettings, User
+
+        # Roles, e-mail addresses and switching accounts off; never a password (audit.SECRET_FIELDS).
+        audit.track(User)
+        audit.track(PortalSettings, exclude=["logo_type"])

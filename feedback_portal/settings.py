@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every audit entry written during a request names who made it (feedback_portal/audit.py).
+    "feedback_portal.audit.AuditActorMiddleware",
     "feedback_portal.middleware.AgencyTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "feedback_portal.sessions.StaffSessionMiddleware",
@@ -231,6 +234,10 @@ ACCOUNT_ADAPTER = "feedback_portal.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("ACCOUNT_EMAIL_SUBJECT_PREFIX", default="")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Audit trail (django-auditlog; feedback_portal/audit.py) ------------------
+# Entries keep the address the request came from, read as allauth reads it (TRUSTED_PROXY_COUNT).
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,4 +6,9 @@ class RequestsAppConfig(AppConfig):
     verbose_name = "Feedback requests"
 
     def ready(self) -> None:
+        from feedback_portal import audit
+
         from . import emails, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)
+        from .models import FeedbackRequest
+
+        audit.about_too(FeedbackRequest)  # legal holds, in the admin's audit trail

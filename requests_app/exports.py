@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from candidates.models import Application
+from feedback_portal import audit
 from feedback_portal.models import OutboundEmail, User, user_display
 
 from .models import Event, FeedbackRequest, FeedbackResponse, FollowUp, Rating, ReleasedVersion, Routing
@@ -253,6 +254,8 @@ def subject_access_export(*, candidate: User, actor: User, now: datetime | None 
         )
         for fr in requests
     )
+    # In the admin's audit trail too: a candidate with no request has no timeline to note it on.
+    audit.record(actor, audit.EXPORTED, target=candidate, export="subject access", requests=len(requests))
     return data
 
 

@@ -13,10 +13,11 @@ What goes: the candidate's name and e-mail on the application, their questions (
 follow-up question too), every free-text answer (summaries, comments, answers to their
 questions, decline reasons, the follow-up's reply and answer, the next steps released, every
 released version and why it was corrected), the messages forwarded to the manager, the
-timeline's messages and the subjects and addresses of the e-mails about the request. What
-stays, for the statistics: client, role, dates,
-states, areas and every rating (the manager's and the candidate's self-assessment, which
-holds ratings only). The candidate's account is not touched: that is theirs to delete.
+timeline's messages, the subjects and addresses of the e-mails about the request, and what the
+audit trail says about the request and the application (who acted, when and on which fields
+stay). What stays, for the statistics: client, role, dates, states, areas and every rating (the
+manager's and the candidate's self-assessment, which holds ratings only). The candidate's
+account is not touched (nor the audit trail's entries about it): that is theirs to delete.
 
 Like the reminder sweeps, the sweep is given `now`, finds due requests by query and claims
 each one with a conditional update of anonymised_at, so it is done once however often or
@@ -26,10 +27,12 @@ wherever the sweep runs.
 import uuid
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
 from candidates.models import Application
+from feedback_portal import audit
 from feedback_portal.dates import add_months
 from feedback_portal.models import OutboundEmail, PortalSettings, User
 
@@ -126,6 +129,9 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
             candidate_name=ANONYMISED_NAME, candidate_email=anonymised_email()
         )
         _blank_emails(OutboundEmail.objects.filter(application=application), addresses)
+        # The audit trail named them too (the application's text, its values before and after).
+        audit.redact_about([application])
+    audit.redact_about([feedback_request])
     Event.objects.create(
         feedback_request=feedback_request,
         kind=Event.Kind.NOTE,
@@ -137,6 +143,17 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     feedback_request.anonymised_at = now
     feedback_request.question_list = []
     return True
+
+
+def forget_old_audit_entries(*, now: datetime) -> int:
+    """Delete audit entries older than the retention period, but never those about a request on
+    legal hold: the dispute may turn on who did what. A period of 0 keeps everything."""
+    months = PortalSettings.load().retention_months
+    if not months:
+        return 0
+    held = FeedbackRequest.objects.filter(legal_hold=True).values_list("pk", flat=True)
+    about_held = Q(content_type=ContentType.objects.get_for_model(FeedbackRequest), object_id__in=held)
+    return audit.forget_before(retention_cutoff(now, months), keep=about_held)
 
 
 def _blank_emails(rows, addresses: set[str]) -> None:
@@ -163,6 +180,8 @@ def set_legal_hold(*, feedback_request: FeedbackRequest, on: bool, actor: User) 
     if not changed:
         return False
     feedback_request.legal_hold = on
+    # On the request's timeline, and in the admin's audit trail beside every other admin write.
+    audit.record(actor, audit.LEGAL_HOLD_PLACED if on else audit.LEGAL_HOLD_RELEASED, target=feedback_request)
     Event.objects.create(
         feedback_request=feedback_request,
         kind=Event.Kind.NOTE,

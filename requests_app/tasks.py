@@ -47,10 +47,13 @@ def send_recruiter_digests() -> int:
 
 @shared_task(soft_time_limit=1800, time_limit=2100)
 def anonymise_due_requests() -> int:
-    """Anonymise requests ended longer ago than the retention period; legal holds are skipped."""
+    """Anonymise requests ended longer ago than the retention period, and forget audit entries as
+    old; legal holds are skipped."""
     from . import retention
 
-    return retention.anonymise_due_requests(now=timezone.now())
+    now = timezone.now()
+    retention.forget_old_audit_entries(now=now)
+    return retention.anonymise_due_requests(now=now)
 
 
 @shared_task(soft_time_limit=600, time_limit=660)

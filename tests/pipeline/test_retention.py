@@ -5,7 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.management import call_command
 from django.test import Client
 
@@ -113,10 +116,13 @@ def ended(answered, time_machine, django_capture_on_commit_callbacks):
 
 
 def whole_database_except_accounts() -> str:
-    """Every row of every table as JSON, but the user accounts, which retention keeps."""
+    """Every row of every table as JSON, but the user accounts, which retention keeps, and the
+    audit trail's entries about them (sign-ins, changes to the account), which go with them."""
     out = io.StringIO()
-    call_command("dumpdata", exclude=["feedback_portal.User", "account"], stdout=out)
-    return out.getvalue()
+    call_command("dumpdata", exclude=["feedback_portal.User", "account", "auditlog"], stdout=out)
+    about_accounts = ContentType.objects.get_for_model(User)
+    entries = LogEntry.objects.exclude(content_type=about_accounts)
+    return out.getvalue() + serializers.serialize("json", entries)
 
 
 def test_a_request_is_anonymised_24_months_after_it_ended_not_before(ended):
