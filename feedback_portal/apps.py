@@ -6,4 +6,4 @@ class FeedbackPortalConfig(AppConfig):
     verbose_name = "Feedback Portal"
 
     def ready(self) -> None:
-        from . import checks, sessions  # noqa: F401  (registers the system checks; notes each sign-in)
+        from . import checks, mfa, sessions  # noqa: F401  (system checks; notes each sign-in; MFA signals)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "feedback_portal.middleware.AgencyTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "feedback_portal.sessions.StaffSessionMiddleware",
+    # After allauth's own login has run: staff without a second factor are led to set one up.
+    "feedback_portal.mfa.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -230,6 +233,24 @@ ACCOUNT_ADAPTER = "feedback_portal.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("ACCOUNT_EMAIL_SUBJECT_PREFIX", default="")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor authentication (allauth.mfa): an authenticator app with recovery codes, and passkeys
+# where the browser offers them (a secure context: https, or http://localhost). Whether staff must
+# use it is the agency's choice, PortalSettings.require_mfa (feedback_portal/mfa.py).
+MFA_ADAPTER = "feedback_portal.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# One step either side of now: a phone's clock a few seconds off still signs in.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    key: f"feedback_portal.account_forms.{name}"
+    for key, name in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MFAReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+        "add_webauthn": "AddWebAuthnForm",
+    }.items()
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
