@@ -106,6 +106,13 @@ REQUIRED[APP_CODE] = "Enter the 6-digit code your authenticator app shows now, o
 class AuthenticateForm(PortalLabels, mfa_base.AuthenticateForm):
     labels = {"code": APP_CODE}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The code your authenticator app shows for this account. Lost your phone? Enter one of "
+            "your recovery codes instead: each works once."
+        )
+
 
 class MFAReauthenticateForm(PortalLabels, mfa_base.ReauthenticateForm):
     labels = {"code": APP_CODE}
