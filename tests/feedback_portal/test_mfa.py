@@ -1,11 +1,14 @@
 """Two-factor authentication: required of recruiters and admins when the agency says so, with an
 authenticator app (real TOTP codes, computed here from the secret) and recovery codes."""
 
+import io
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import override_settings
 
 from feedback_portal.models import PortalSettings
@@ -52,6 +55,17 @@ def test_a_fresh_install_without_debug_requires_it_and_make_run_does_not(real_mf
 
     with override_settings(DEBUG=True):
         assert fresh_settings_row().require_mfa is False
+
+
+def test_under_make_run_the_demo_recruiter_and_admin_sign_in_without_it(real_mfa_default, settings, client):
+    settings.DEBUG = True  # as `make run` runs: a fresh settings row, then the demo seed
+    fresh_settings_row()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for email, page in (("recruiter@demo.test", "/dashboard/"), ("admin@demo.test", "/admin/")):
+        client.logout()
+        client.post("/accounts/login/", {"login": email, "password": "demo-pass-2026"})
+        assert client.get(page).status_code == 200, email
 
 
 def test_the_admin_edits_it_with_the_other_portal_settings(admin_client):
