@@ -146,3 +146,15 @@ class AddWebAuthnForm(PortalLabels, mfa_webauthn.AddWebAuthnForm):
                 "your fingerprint, face or PIN first."
             )
         self.fields["name"].help_text = "So you can tell your passkeys apart, e.g. “Work laptop”."
+
+
+class LoginWebAuthnForm(mfa_webauthn.LoginWebAuthnForm):
+    """The passkey button's form: without JavaScript, or a browser that offers no passkey, nothing
+    comes back, and the page says so."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].error_messages["required"] = (
+            "Your browser did not offer a passkey: signing in with one needs JavaScript and a browser "
+            "or device that keeps passkeys. Sign in with your e-mail address and password instead."
+        )

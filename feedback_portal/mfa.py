@@ -6,13 +6,18 @@ a recruiter or admin without a second factor is led to set one up before any oth
 admin's included. Candidates are never required to; they may choose it on their account page.
 """
 
+import base64
+
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
 from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.crypto import salted_hmac
 
 from .models import PortalSettings
 from .sessions import is_staff_session
@@ -87,9 +92,37 @@ def forget_second_factor(sender, request, user, **kwargs) -> None:
         request.session.pop(HAS_SECOND_FACTOR, None)
 
 
+def _secrets_key() -> MultiFernet:
+    """The key the authenticator apps' secrets and the recovery codes' seeds are kept under, made
+    from SECRET_KEY (the first encrypts; SECRET_KEY_FALLBACKS still decrypt, so a key can rotate)."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac("feedback_portal.mfa", "", secret=key, algorithm="sha256").digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
 class MFAAdapter(DefaultMFAAdapter):
     """Authenticator apps and passkeys list the portal under the agency's name; a wrong code says
-    what to try."""
+    what to try; the secrets are stored encrypted, so a copy of the database alone makes no codes."""
+
+    def encrypt(self, text: str) -> str:
+        return _secrets_key().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        try:
+            return _secrets_key().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as error:
+            raise ValueError(
+                "A two-factor secret cannot be read with SECRET_KEY or SECRET_KEY_FALLBACKS: was the "
+                "key changed without keeping the old one as a fallback?"
+            ) from error
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,

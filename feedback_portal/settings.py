@@ -25,6 +25,8 @@ if DEBUG:
 else:
     # Without DEBUG the portal may be on the internet: a real key is required.
     SECRET_KEY = env.str("SECRET_KEY")
+# Earlier keys, still accepted while sessions and stored two-factor secrets move to the new one.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -249,6 +251,7 @@ MFA_FORMS = {
         "reauthenticate": "MFAReauthenticateForm",
         "activate_totp": "ActivateTOTPForm",
         "add_webauthn": "AddWebAuthnForm",
+        "login_webauthn": "LoginWebAuthnForm",
     }.items()
 }
 

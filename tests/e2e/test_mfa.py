@@ -142,7 +142,7 @@ def test_a_recruiter_registers_a_passkey_and_signs_in_with_it(
 
     page.get_by_role("button", name="Sign out").click()
     page.goto(f"{url}/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.goto(f"{url}/dashboard/")

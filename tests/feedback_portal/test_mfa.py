@@ -228,3 +228,38 @@ def test_a_signed_in_recruiter_with_it_costs_the_dashboard_no_extra_query_after_
     with django_assert_num_queries(3) as queries:
         assert client.get("/dashboard/").status_code == 200
     assert not any("mfa_authenticator" in q["sql"] for q in queries.captured_queries)
+
+
+# --- Stored secrets --------------------------------------------------------------------------------
+
+
+def test_the_apps_secret_and_the_recovery_seed_are_stored_encrypted(recruiter):
+    TOTP.activate(recruiter, SECRET)
+    RecoveryCodes.activate(recruiter)
+
+    stored = {a.type: a.data for a in Authenticator.objects.filter(user=recruiter)}
+
+    assert SECRET not in str(stored[Authenticator.Type.TOTP])
+    assert TOTP(Authenticator.objects.get(user=recruiter, type="totp")).validate_code(totp(SECRET))
+    seed = stored[Authenticator.Type.RECOVERY_CODES]["seed"]
+    assert len(seed) > 60  # a Fernet token, not the 40 hexadecimal digits of the seed
+
+
+def test_a_new_secret_key_keeps_reading_them_while_the_old_one_is_a_fallback(
+    mfa_required, settings, client, recruiter
+):
+    TOTP.activate(recruiter, SECRET)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-for-the-portal", [settings.SECRET_KEY]
+
+    sign_in(client, recruiter)
+    assert client.post("/accounts/2fa/authenticate/", {"code": totp(SECRET)}).status_code == 302
+
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_passkey_button_without_javascript_says_what_happened(client):
+    page = client.post("/accounts/2fa/webauthn/login/", {"credential": ""}, follow=True)
+
+    assert page.status_code == 200
+    assert page.redirect_chain == [("/accounts/login/", 302)]
+    assert "Your browser did not offer a passkey" in " ".join(messages_of(page))
