@@ -5,6 +5,10 @@ Kept apart from `feedback_portal.forms`, which allauth's own forms import (the s
 """
 
 from allauth.account import forms as allauth
+from allauth.mfa.base import forms as mfa_base
+from allauth.mfa.totp import forms as mfa_totp
+from allauth.mfa.webauthn import forms as mfa_webauthn
+from django.core.exceptions import ValidationError
 
 EMAIL = "E-mail address"
 CODE = "Enter the code we e-mailed you."
@@ -91,3 +95,66 @@ class ConfirmPasswordResetCodeForm(PortalLabels, allauth.ConfirmPasswordResetCod
 
 class ReauthenticateForm(PortalLabels, allauth.ReauthenticateForm):
     labels = {"password": "Password"}
+
+
+# --- Two-factor authentication (allauth.mfa), listed in `settings.MFA_FORMS` ---------------------
+APP_CODE = "Code from your app, or a recovery code"
+REQUIRED["Code from your app"] = "Enter the 6-digit code your authenticator app shows now."
+REQUIRED[APP_CODE] = "Enter the 6-digit code your authenticator app shows now, or a recovery code."
+
+
+class AuthenticateForm(PortalLabels, mfa_base.AuthenticateForm):
+    labels = {"code": APP_CODE}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The code your authenticator app shows for this account. Lost your phone? Enter one of "
+            "your recovery codes instead: each works once."
+        )
+
+
+class MFAReauthenticateForm(PortalLabels, mfa_base.ReauthenticateForm):
+    labels = {"code": APP_CODE}
+
+
+class ActivateTOTPForm(PortalLabels, mfa_totp.ActivateTOTPForm):
+    labels = {"code": "Code from your app"}
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except ValidationError as error:
+            if getattr(error, "code", None) != "incorrect_code":
+                raise
+            raise ValidationError(
+                "That code is not right. Check the app shows this account, then enter the code it "
+                "shows now (it changes every 30 seconds).",
+                code="incorrect_code",
+            ) from error
+
+
+class AddWebAuthnForm(PortalLabels, mfa_webauthn.AddWebAuthnForm):
+    labels = {"name": "Name of this passkey", "passwordless": "Sign in with this passkey alone"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].initial = True
+            self.fields["passwordless"].help_text = (
+                "Sign in with this passkey instead of your password and a code. Your device asks for "
+                "your fingerprint, face or PIN first."
+            )
+        self.fields["name"].help_text = "So you can tell your passkeys apart, e.g. “Work laptop”."
+
+
+class LoginWebAuthnForm(mfa_webauthn.LoginWebAuthnForm):
+    """The passkey button's form: without JavaScript, or a browser that offers no passkey, nothing
+    comes back, and the page says so."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].error_messages["required"] = (
+            "Your browser did not offer a passkey: signing in with one needs JavaScript and a browser "
+            "or device that keeps passkeys. Sign in with your e-mail address and password instead."
+        )

@@ -97,6 +97,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Legal safety", {"fields": ["legal_terms"]}),
+        ("Signing in", {"fields": ["require_mfa"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

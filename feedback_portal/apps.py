@@ -6,9 +6,19 @@ class FeedbackPortalConfig(AppConfig):
     verbose_name = "Feedback Portal"
 
     def ready(self) -> None:
-        from . import audit, checks, sessions  # noqa: F401  (system checks; each sign-in noted and audited)
+        from . import audit, checks, mfa, sessions  # noqa: F401  (system checks; sign-ins noted and audited; MFA)
         from .models import PortalSettings, User
 
         # Roles, e-mail addresses and switching accounts off; never a password (audit.SECRET_FIELDS).
         audit.track(User)
         audit.track(PortalSettings, exclude=["logo_type"])
+
+        # Second factors added, removed or their recovery codes renewed: in the audit trail.
+        from allauth.mfa import signals as mfa_signals
+
+        for change, signal in {
+            "added": mfa_signals.authenticator_added,
+            "removed": mfa_signals.authenticator_removed,
+            "reset": mfa_signals.authenticator_reset,
+        }.items():
+            signal.connect(audit.mfa_receiver(change), weak=False, dispatch_uid=f"audit-mfa-{change}")

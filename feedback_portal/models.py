@@ -156,6 +156,12 @@ class OutboundEmail(models.Model):
 _THIS_REQUEST: ContextVar["PortalSettings | None"] = ContextVar("portal_settings", default=None)
 
 
+def mfa_required_by_default() -> bool:
+    """A fresh install on the internet (DEBUG off) asks staff for a second factor; `make run`
+    (DEBUG on, demo accounts) does not. Read when the settings row is first made."""
+    return not settings.DEBUG
+
+
 class PortalSettings(models.Model):
     """The agency's settings: one row, edited in the admin, created with defaults."""
 
@@ -209,6 +215,13 @@ class PortalSettings(models.Model):
         default=Visibility.EVERY_CLIENT,
         help_text="What a recruiter sees in the queue, search, analytics and request pages; "
         "admins always see everything.",
+    )
+    require_mfa = models.BooleanField(
+        "require two-factor authentication",
+        default=mfa_required_by_default,
+        help_text="Recruiters and admins must sign in with a second factor (an authenticator app or a "
+        "passkey); one without it is led to set it up before any other page. Candidates may choose it "
+        "for themselves on their account page.",
     )
     ask_window_months = models.PositiveSmallIntegerField(
         default=6, help_text="How long after the outcome a candidate may ask for feedback."

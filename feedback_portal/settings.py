@@ -25,6 +25,8 @@ if DEBUG:
 else:
     # Without DEBUG the portal may be on the internet: a real key is required.
     SECRET_KEY = env.str("SECRET_KEY")
+# Earlier keys, still accepted while sessions and stored two-factor secrets move to the new one.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "auditlog",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "feedback_portal.middleware.AgencyTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "feedback_portal.sessions.StaffSessionMiddleware",
+    # After allauth's own login has run: staff without a second factor are led to set one up.
+    "feedback_portal.mfa.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -238,6 +243,25 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # --- Audit trail (django-auditlog; feedback_portal/audit.py) ------------------
 # Entries keep the address the request came from, read as allauth reads it (TRUSTED_PROXY_COUNT).
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Two-factor authentication (allauth.mfa): an authenticator app with recovery codes, and passkeys
+# where the browser offers them (a secure context: https, or http://localhost). Whether staff must
+# use it is the agency's choice, PortalSettings.require_mfa (feedback_portal/mfa.py).
+MFA_ADAPTER = "feedback_portal.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# One step either side of now: a phone's clock a few seconds off still signs in.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    key: f"feedback_portal.account_forms.{name}"
+    for key, name in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MFAReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+        "add_webauthn": "AddWebAuthnForm",
+        "login_webauthn": "LoginWebAuthnForm",
+    }.items()
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,6 +19,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 
 from . import brand
 from .forms import NameForm
+from .mfa import has_second_factor
 from .models import PortalSettings
 from .services import rename_user
 
@@ -49,7 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's own account: their name to edit, where to change e-mail and password.
+    """The signed-in user's own account: their name to edit, where to change e-mail and password, and
+    whether two-factor authentication is on.
 
     It reads and writes only `request.user`: there is no one else's account to reach from here.
     """
@@ -62,7 +64,8 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("account")
     else:
         form = NameForm(initial={"name": user.name})
-    return render(request, "account/account.html", {"form": form})
+    context = {"form": form, "has_second_factor": has_second_factor(user)}
+    return render(request, "account/account.html", context)
 
 
 def _check_cache() -> None:

@@ -115,6 +115,34 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_as_the_test_says(request, monkeypatch):
+    """The suite runs with DEBUG off, where a fresh settings row would require recruiters and admins
+    to sign in with two-factor authentication. Tests sign staff in with a password or `force_login`,
+    so here the row is made with the requirement off, explicitly; a test that asks for `mfa_required`
+    gets it on, and one that asks for `real_mfa_default` gets the default a fresh install has."""
+    if "real_mfa_default" in request.fixturenames:
+        return
+    required = "mfa_required" in request.fixturenames
+    field = PortalSettings._meta.get_field("require_mfa")
+    # The row is made when a page first reads it (PortalSettings.load), with the field's default,
+    # which Django reads through `_get_default` (patched first: read, it caches the real one).
+    monkeypatch.setattr(field, "_get_default", lambda: required)
+    monkeypatch.setattr(field, "default", required)
+
+
+@pytest.fixture
+def mfa_required(db):
+    """The agency requires recruiters and admins to sign in with a second factor."""
+    PortalSettings.objects.update_or_create(pk=1, defaults={"require_mfa": True})
+    return PortalSettings.load()
+
+
+@pytest.fixture
+def real_mfa_default():
+    """The settings row is made with the default of a fresh install (no fixture's choice)."""
+
+
 @pytest.fixture
 def next_step_library(db):
     """The library of next steps as migration 0012 seeds it. Tests that use a transaction of their

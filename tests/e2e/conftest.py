@@ -1,7 +1,9 @@
 """Browser tests: Playwright on the system chromium against a live server.
 
 The live server speaks plain HTTP on 127.0.0.1, so for these tests only the HTTPS
-redirect and the secure-only cookies are off.
+redirect and the secure-only cookies are off. Recruiters and admins sign in without a second
+factor: tests/conftest.py makes the settings row with the requirement off, unless a test asks
+for `mfa_required`.
 """
 
 import os
@@ -55,21 +57,26 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="module")
-def live_server(django_db_setup, django_db_blocker):
-    """pytest-django's live server, started inside the plain-HTTP settings.
+def serve(addr: str):
+    """pytest-django's live server at `addr`, started inside the plain-HTTP settings.
 
     The middleware reads SECURE_SSL_REDIRECT once, when the server's handler is built,
     so the settings must change before the server starts; module scope keeps the
     change away from every other test in the run.
     """
-    addr = os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
     with override_settings(**PLAIN_HTTP):
         server = LiveServer(addr)
         try:
             yield server
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(django_db_setup, django_db_blocker):
+    """The live server on 127.0.0.1 (tests of passkeys, which need a secure context, serve on
+    `localhost` instead: tests/e2e/test_mfa.py)."""
+    yield from serve(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1")
 
 
 @pytest.fixture(autouse=True)

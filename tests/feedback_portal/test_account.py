@@ -13,7 +13,8 @@ def test_a_candidate_sees_their_name_email_password_and_data_export(
     portal_settings, candidate_client, candidate, django_assert_num_queries
 ):
     # 1. the signed-in user (the session and the settings come from the cache)
-    with django_assert_num_queries(1):
+    # 2. whether they sign in with an authenticator app or a passkey
+    with django_assert_num_queries(2):
         page = candidate_client.get(URL)
 
     html = page.content.decode()
@@ -24,6 +25,9 @@ def test_a_candidate_sees_their_name_email_password_and_data_export(
     assert '<a href="/accounts/email/">Change or add an e-mail address</a>' in html
     assert '<a href="/accounts/password/change/">Change your password</a>' in html
     assert 'href="/applications/export/">Download your data</a>' in html
+    assert "<dt>Two-factor authentication</dt>" in html
+    assert "<dd>Off (your choice)</dd>" in html
+    assert '<a href="/accounts/2fa/">Manage two-factor authentication</a>' in html
 
 
 def test_the_headers_account_link_opens_it(candidate_client):
