@@ -148,6 +148,29 @@ def test_removing_the_last_second_factor_leads_back_to_setting_one_up(mfa_requir
     assert client.get("/dashboard/")["Location"] == "/accounts/2fa/"
 
 
+def test_adding_and_removing_a_second_factor_is_in_the_audit_trail(
+    client, recruiter, django_capture_on_commit_callbacks
+):
+    from auditlog.models import LogEntry
+
+    from feedback_portal import audit
+
+    sign_in(client, recruiter)
+    confirm_password(client, "/accounts/2fa/totp/activate/")
+    secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
+    with django_capture_on_commit_callbacks(execute=True):  # allauth tells of it once committed
+        assert client.post("/accounts/2fa/totp/activate/", {"code": totp(secret)}).status_code == 302
+    assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302  # just confirmed
+    assert not Authenticator.objects.filter(user=recruiter).exists()
+
+    changes = [
+        (entry.actor_id, entry.object_pk, entry.additional_data.get("change"), entry.additional_data.get("kind"))
+        for entry in LogEntry.objects.filter(additional_data__event=audit.MFA_CHANGED).order_by("pk")
+    ]
+    assert (recruiter.pk, str(recruiter.pk), "added", "totp") in changes
+    assert (recruiter.pk, str(recruiter.pk), "removed", "totp") in changes
+
+
 # --- Signing in with it -----------------------------------------------------------------------------
 
 
