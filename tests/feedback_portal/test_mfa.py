@@ -164,7 +164,7 @@ def test_adding_and_removing_a_second_factor_is_in_the_audit_trail(
     assert not Authenticator.objects.filter(user=recruiter).exists()
 
     changes = [
-        (entry.actor_id, entry.object_pk, entry.additional_data.get("change"), entry.additional_data.get("kind"))
+        (entry.actor_id, entry.object_pk, entry.additional_data["change"], entry.additional_data["kind"])
         for entry in LogEntry.objects.filter(additional_data__event=audit.MFA_CHANGED).order_by("pk")
     ]
     assert (recruiter.pk, str(recruiter.pk), "added", "totp") in changes
