@@ -13,7 +13,8 @@ def test_a_candidate_sees_their_name_email_password_and_data_export(
     portal_settings, candidate_client, candidate, django_assert_num_queries
 ):
     # 1. the signed-in user (the session and the settings come from the cache)
-    with django_assert_num_queries(1):
+    # 2. whether they asked for their data to be erased
+    with django_assert_num_queries(2):
         page = candidate_client.get(URL)
 
     html = page.content.decode()
