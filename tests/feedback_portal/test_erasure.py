@@ -289,3 +289,44 @@ def test_the_admin_log_keeps_what_was_done_not_to_whom(world, admin_user):
 @pytest.mark.postgres
 def test_on_postgresql_every_row_as_json_holds_neither_name_nor_email(world, admin_user):
     test_after_an_erasure_no_table_holds_the_name_or_the_email(world, admin_user)
+
+
+def test_recruiters_still_open_the_erased_requests_without_the_name(world, admin_user, client):
+    erase(world, admin_user)
+    client.force_login(world["recruiter"])
+
+    for fr in world["requests"]:
+        page = client.get(f"/dashboard/requests/{fr.uuid}/")
+        html = page.content.decode().lower()
+        assert page.status_code == 200
+        assert NAME.lower() not in html and EMAIL not in html
+    queue = client.get("/dashboard/?view=all").content.decode().lower()
+    assert NAME.lower() not in queue
+
+
+def test_an_open_follow_up_answered_after_the_erasure_emails_no_one(
+    candidate_factory, application_factory, hiring_manager_factory, admin_user
+):
+    me = candidate_factory(name=NAME, email=EMAIL)
+    application = application_factory(candidate=me)
+    fr = services.submit_request(
+        candidate=me, application=application, areas=[Area.CV], questions=[], consent_to_forward=False
+    )
+    manager = hiring_manager_factory(client=application.client)
+    routing = services.route_request(
+        feedback_request=fr, hiring_manager=manager, message="", actor=application.recruiter
+    )
+    response = services.submit_manager_response(routing=routing, answers={Area.CV: (Rating.MET, "Clear.")})
+    services.release_response(
+        response=response, actor=application.recruiter, released_summary="Good.", released_comments={}
+    )
+    fr.refresh_from_db()
+    follow_up = services.ask_follow_up(feedback_request=fr, candidate=me, question="Anything else?")
+    erasure.erase_account(erasure_request=erasure.request_erasure(user=me), actor=admin_user)
+    sent_before = OutboundEmail.objects.count()
+
+    follow_up.refresh_from_db()
+    services.answer_follow_up(follow_up=follow_up, actor=application.recruiter, answer="No.")
+
+    assert OutboundEmail.objects.count() == sent_before
+    assert not OutboundEmail.objects.filter(to_email__iexact=EMAIL).exists()
