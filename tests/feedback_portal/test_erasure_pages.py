@@ -260,3 +260,28 @@ def test_a_manager_on_a_held_request_is_not_erased_and_the_admin_sees_why(
     assert "on legal hold: nothing was erased." in page.content.decode()
     manager.refresh_from_db()
     assert manager.name == "Ottoline Brackenbury"
+
+
+# --- The user admin -------------------------------------------------------------------------
+
+
+def test_in_the_admin_a_candidate_leaves_through_erasure_not_deletion(admin_client, candidate, recruiter):
+    change = admin_client.get(f"/admin/feedback_portal/user/{candidate.pk}/change/").content.decode()
+    assert f"/admin/feedback_portal/user/{candidate.pk}/delete/" not in change
+    assert (
+        admin_client.post(f"/admin/feedback_portal/user/{candidate.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+
+    page = admin_client.post(
+        "/admin/feedback_portal/user/",
+        {"action": "record_erasure_request", "_selected_action": [candidate.pk, recruiter.pk]},
+        follow=True,
+    )
+
+    html = page.content.decode()
+    assert "Recorded 1 request(s) to erase." in html and 'href="/dashboard/erasures/"' in html
+    assert "Only candidates are erased on request" in html
+    assert User.objects.filter(pk=candidate.pk).exists()
+    [row] = ErasureRequest.objects.all()
+    assert row.user == candidate and row.state == ErasureRequest.State.PENDING
