@@ -89,7 +89,7 @@ class Erasure:
 
     name: str
     erase: Callable[[Person, datetime, User | None], dict[str, int]]
-    holds: Callable[[Person], list[Hold]] | None = None
+    holds: Callable[[list[int]], dict[int, list[Hold]]] | None = None
     identify: Callable[[Person], tuple[Iterable[str], Iterable[str]]] | None = None
 
 
@@ -101,12 +101,13 @@ def register(
     name: str,
     erase: Callable[[Person, datetime, User | None], dict[str, int]],
     *,
-    holds: Callable[[Person], list[Hold]] | None = None,
+    holds: Callable[[list[int]], dict[int, list[Hold]]] | None = None,
     identify: Callable[[Person], tuple[Iterable[str], Iterable[str]]] | None = None,
 ) -> None:
     """Add what an app erases about a person of `kind`: `erase(person, now, actor)` returns the
-    counts of what it erased; `holds(person)` what must be kept for now; `identify(person)`
-    the further (names, addresses) it knows them by. Registering a name twice replaces it."""
+    counts of what it erased; `holds(ids)` what must be kept for now of the people with those
+    ids (id → holds, in one read for a whole page); `identify(person)` the further (names,
+    addresses) it knows them by. Registering a name twice replaces it."""
     erasures = _REGISTRY.setdefault(kind, [])
     erasures[:] = [e for e in erasures if e.name != name]
     erasures.append(Erasure(name, erase, holds, identify))
@@ -146,9 +147,19 @@ def person_for_account(user: User) -> Person:
     return identify(Person(ACCOUNT, user.pk, frozenset(filter(None, [user.name])), frozenset([user.email])))
 
 
+def holds_of(kind: str, ids: list[int]) -> dict[int, list[Hold]]:
+    """For each of the people of `kind` with these ids, every record about them on legal hold,
+    as each app describes it: one read per app, however many people."""
+    found: dict[int, list[Hold]] = {pk: [] for pk in ids}
+    for erasure in registered(kind):
+        if erasure.holds is not None and ids:
+            for pk, holds in erasure.holds(list(ids)).items():
+                found.setdefault(pk, []).extend(holds)
+    return found
+
+
 def holds_for(person: Person) -> list[Hold]:
-    """Every record about the person that is on legal hold, as each app describes it."""
-    return [hold for e in registered(person.kind) if e.holds is not None for hold in e.holds(person)]
+    return holds_of(person.kind, [person.pk])[person.pk]
 
 
 def account_holds(user: User) -> list[Hold]:
@@ -263,8 +274,20 @@ def _erase_emails(person: Person) -> int:
         )
         count += rows.update(to_email=ERASED_ADDRESS, subject="", last_error="")
     if naming:
-        count += OutboundEmail.objects.filter(naming).update(subject="", last_error="")
+        count += _blank_where_named(OutboundEmail.objects.filter(naming), person, subject="", last_error="")
     return count
+
+
+def _blank_where_named(rows, person: Person, **blank: str) -> int:
+    """Blank `blank`'s fields of the rows where one of them names the person as a whole word
+    (a short name found inside another word, "Al" in "Alert", leaves the row as it was)."""
+    pattern = person.name_pattern()
+    named = [
+        pk
+        for pk, *values in rows.values_list("pk", *blank)
+        if pattern is not None and any(pattern.search(v or "") for v in values)
+    ]
+    return rows.model.objects.filter(pk__in=named).update(**blank) if named else 0
 
 
 def _erase_admin_log(person: Person) -> int:
@@ -274,7 +297,14 @@ def _erase_admin_log(person: Person) -> int:
         naming |= Q(object_repr__icontains=word) | Q(change_message__icontains=word)
     if not naming:
         return 0
-    return LogEntry.objects.filter(naming).update(object_repr=ERASED_NAME, change_message="")
+    rows = LogEntry.objects.filter(naming)
+    pattern = person.name_pattern()
+    named = [
+        pk
+        for pk, *values in rows.values_list("pk", "object_repr", "change_message")
+        if pattern is not None and any(pattern.search(v or "") for v in values)
+    ]
+    return LogEntry.objects.filter(pk__in=named).update(object_repr=ERASED_NAME, change_message="")
 
 
 def _end_sessions(user: User) -> int:

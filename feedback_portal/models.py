@@ -466,3 +466,7 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure {self.uuid} ({self.get_state_display()})"
+
+    def counts_as_read(self) -> list[tuple[str, int]]:
+        """What was erased, as the admin's page lists it: "Feedback requests: 3"."""
+        return [(kind.replace("_", " ").capitalize(), n) for kind, n in self.counts.items()]

@@ -89,9 +89,14 @@ def _account_page(request: HttpRequest, *, form=None, erasure_form=None, status:
 
 
 @candidate_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_erasure(request: HttpRequest) -> HttpResponse:
-    """The candidate asks for everything about them to be erased: recorded, for an admin to carry out."""
+    """The candidate asks for everything about them to be erased: recorded, for an admin to carry out.
+
+    A form with errors is answered at this address: opened again (a reload), it leads back to
+    the account page."""
+    if request.method == "GET":
+        return redirect(f"{reverse('account')}#erase")
     form = ErasureForm(request.POST, user=request.user)
     if not form.is_valid():
         return _account_page(request, erasure_form=form)
@@ -134,9 +139,10 @@ def erasures(request: HttpRequest) -> HttpResponse:
             Case(When(state=ErasureRequest.State.PENDING, then=0), default=1), "requested_at"
         )[:200]
     )
+    waiting = [row.user_id for row in rows if row.state == ErasureRequest.State.PENDING and row.user_id]
+    holds = erasure.holds_of(erasure.ACCOUNT, waiting)
     for row in rows:
-        # A query per waiting request: they are few, and each must show what holds it now.
-        row.holds = erasure.account_holds(row.user) if row.state == ErasureRequest.State.PENDING else []
+        row.holds = holds.get(row.user_id, []) if row.state == ErasureRequest.State.PENDING else []
     return render(request, "erasure/list.html", {"rows": rows})
 
 

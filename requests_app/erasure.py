@@ -10,7 +10,7 @@ about them is on legal hold.
 
 from datetime import datetime
 
-from django.db.models import Q, TextField
+from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -46,24 +46,43 @@ def _managers_requests(person: Person):
     return FeedbackRequest.objects.filter(routings__hiring_manager_id=person.pk).distinct()
 
 
-def _holds(requests) -> list[Hold]:
-    return [
-        Hold(
-            label=f"Asked {fr.created_at:%d %b %Y}: {fr.application.role_title} at {fr.application.client}",
-            url=reverse("requests_app:dashboard_request", args=[fr.uuid]),
-        )
-        for fr in requests.filter(legal_hold=True)
+def _hold(fr: FeedbackRequest) -> Hold:
+    return Hold(
+        label=f"Asked {fr.created_at:%d %b %Y}: {fr.application.role_title} at {fr.application.client}",
+        url=reverse("requests_app:dashboard_request", args=[fr.uuid]),
+    )
+
+
+def candidate_holds(ids: list[int]) -> dict[int, list[Hold]]:
+    """The held requests of these candidates, in one query (held requests are few)."""
+    found: dict[int, list[Hold]] = {}
+    held = (
+        FeedbackRequest.objects.filter(legal_hold=True)
+        .filter(Q(candidate_id__in=ids) | Q(application__candidate_id__in=ids))
         .select_related("application__client")
         .order_by("created_at")
-    ]
+    )
+    for fr in held:
+        for pk in {fr.candidate_id, fr.application.candidate_id} & set(ids):
+            found.setdefault(pk, []).append(_hold(fr))
+    return found
 
 
-def candidate_holds(person: Person) -> list[Hold]:
-    return _holds(_candidates_requests(person))
-
-
-def manager_holds(person: Person) -> list[Hold]:
-    return _holds(_managers_requests(person))
+def manager_holds(ids: list[int]) -> dict[int, list[Hold]]:
+    """The held requests routed to these managers, in one query."""
+    found: dict[int, list[Hold]] = {}
+    held = (
+        FeedbackRequest.objects.filter(legal_hold=True, routings__hiring_manager_id__in=ids)
+        .annotate(manager_id=F("routings__hiring_manager_id"))
+        .select_related("application__client")
+        .order_by("created_at")
+    )
+    seen = set()
+    for fr in held:
+        if (fr.manager_id, fr.pk) not in seen:
+            seen.add((fr.manager_id, fr.pk))
+            found.setdefault(fr.manager_id, []).append(_hold(fr))
+    return found
 
 
 def erase_candidate(person: Person, now: datetime, actor: User | None) -> dict[str, int]:

@@ -80,6 +80,13 @@ def test_bad_input_says_why_and_records_nothing(candidate_client, data, message)
     assert not ErasureRequest.objects.exists()
 
 
+def test_the_erase_address_opened_again_leads_back_to_the_account_page(candidate_client):
+    page = candidate_client.get(ERASE)
+
+    assert page.status_code == 302 and page["Location"] == f"{ACCOUNT}#erase"
+    assert not ErasureRequest.objects.exists()
+
+
 def test_a_double_submit_records_one_request(candidate_client):
     key = once(candidate_client.get(ACCOUNT).content.decode())
     data = {"once": key, "password": PASSWORD, "confirm": "on"}
@@ -162,6 +169,38 @@ def test_the_admin_sees_each_request_with_the_holds_that_block_it(
     assert User.objects.filter(pk=candidate.pk).exists()
 
 
+def test_the_list_reads_the_same_few_queries_however_many_wait(
+    portal_settings,
+    admin_client,
+    candidate_factory,
+    feedback_request_factory,
+    admin_user,
+    django_assert_num_queries,
+):
+    for _ in range(3):
+        someone = candidate_factory()
+        erasure.request_erasure(user=someone)
+        held = feedback_request_factory(application__candidate=someone, state="closed")
+        set_legal_hold(feedback_request=held, on=True, actor=admin_user)
+    admin_client.get(LIST)  # content types and the like, read once per process
+
+    # 1. the signed-in user, 2. the erasure requests with their accounts, 3. the held requests
+    with django_assert_num_queries(3):
+        page = admin_client.get(LIST)
+
+    assert page.content.decode().count("1 on legal hold") == 3
+
+
+def test_the_request_page_reads_a_fixed_few_queries(
+    portal_settings, admin_client, waiting, django_assert_num_queries
+):
+    # 1. the signed-in user, 2. the erasure request with its account, 3. the held requests
+    with django_assert_num_queries(3):
+        page = admin_client.get(f"{LIST}{waiting.uuid}/")
+
+    assert page.status_code == 200 and "Erase now" in page.content.decode()
+
+
 def test_erase_now_asks_for_the_confirmation_first(admin_client, waiting, candidate):
     page = admin_client.post(f"{LIST}{waiting.uuid}/", {})
 
@@ -178,6 +217,7 @@ def test_erase_now_erases_and_the_page_keeps_only_the_record(admin_client, waiti
     html = page.content.decode()
     assert f"Erased. The erasure is recorded as {waiting.uuid}" in html
     assert candidate.email not in html and candidate.name not in html
+    assert "<dt>Accounts</dt><dd>1</dd>" in html and "<dt>Sessions</dt>" in html
     assert not User.objects.filter(pk=candidate.pk).exists()
     listed = admin_client.get(LIST).content.decode()
     assert candidate.email not in listed and f"erased: {waiting.uuid}" in listed
@@ -224,12 +264,14 @@ def test_a_recruiter_can_neither_see_nor_reach_the_managers_erasure(recruiter_cl
 
 
 def test_an_admin_erases_a_manager_from_the_clients_page(
-    admin_client, hiring_manager_factory, feedback_request_factory, routing_factory
+    portal_settings, admin_client, hiring_manager_factory, django_assert_num_queries
 ):
     manager = hiring_manager_factory(name="Ottoline Brackenbury", email="ottoline@client.test")
     client_page = admin_client.get(f"/dashboard/clients/{manager.client.uuid}/").content.decode()
     assert f'href="{manager_erase_page(manager)}"' in client_page
-    form = admin_client.get(manager_erase_page(manager)).content.decode()
+    # 1. the signed-in user, 2. the manager with their client, 3. the held requests routed to them
+    with django_assert_num_queries(3):
+        form = admin_client.get(manager_erase_page(manager)).content.decode()
 
     unconfirmed = admin_client.post(manager_erase_page(manager), {"once": once(form)})
     assert "Tick the box to confirm the erasure." in unconfirmed.content.decode()
