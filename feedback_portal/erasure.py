@@ -218,6 +218,9 @@ def erase_account(
     person = person_for_account(user)
     counts = _erase(person, now=now, actor=actor)
     counts["sessions"] = _end_sessions(user)
+    # Whatever listens to deletions (an audit trail) reads the instance it is given: it gets
+    # placeholders, never the name or address just erased everywhere else.
+    user.email, user.name = erased_address(), ERASED_NAME
     user.delete()
     counts["accounts"] = 1
     row.user = None

@@ -330,3 +330,21 @@ def test_an_open_follow_up_answered_after_the_erasure_emails_no_one(
 
     assert OutboundEmail.objects.count() == sent_before
     assert not OutboundEmail.objects.filter(to_email__iexact=EMAIL).exists()
+
+
+def test_what_listens_to_the_accounts_deletion_never_reads_the_name_or_email(world, admin_user):
+    from django.db.models.signals import post_delete
+
+    seen = []
+
+    def note(sender, instance, **kwargs):  # as an audit trail would write the deletion down
+        seen.append(f"{instance} {instance.email} {instance.name}".lower())
+
+    post_delete.connect(note, sender=User, dispatch_uid="test-erasure-note")
+    try:
+        erase(world, admin_user)
+    finally:
+        post_delete.disconnect(sender=User, dispatch_uid="test-erasure-note")
+
+    assert len(seen) == 1
+    assert NAME.lower() not in seen[0] and EMAIL not in seen[0]
