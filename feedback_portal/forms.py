@@ -78,6 +78,6 @@ class EraseNowForm(forms.Form):
     """The admin confirms an erasure: nothing about the person can be brought back."""
 
     confirm = forms.BooleanField(
-        label="I have checked this request: erase the person's data now. This cannot be undone",
+        label="Erase this person's data now: I have checked, and I understand it cannot be undone",
         error_messages={"required": "Tick the box to confirm the erasure."},
     )
