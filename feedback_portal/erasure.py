@@ -178,10 +178,10 @@ def request_erasure(*, user: User, now: datetime | None = None) -> ErasureReques
     """Record the candidate's request; asked again while one waits, that one is the answer."""
     if not user.is_candidate:
         raise NotErasable("Only a candidate's account is erased on request.")
-    existing = ErasureRequest.objects.select_for_update().filter(
-        user=user, state=ErasureRequest.State.PENDING
-    )
-    if found := existing.first():
+    # The account's row is the lock: two asks at once (two tabs) record one request, not a clash
+    # with one_pending_erasure_per_user.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if found := pending_for(user):
         return found
     return ErasureRequest.objects.create(user=user, requested_at=now or timezone.now())
 

@@ -1,6 +1,7 @@
 """The erasure pages: the candidate's "Erase my data" on /account/, the admins' /dashboard/erasures/."""
 
 import re
+import uuid
 
 import pytest
 
@@ -327,3 +328,19 @@ def test_in_the_admin_a_candidate_leaves_through_erasure_not_deletion(admin_clie
     assert User.objects.filter(pk=candidate.pk).exists()
     [row] = ErasureRequest.objects.all()
     assert row.user == candidate and row.state == ErasureRequest.State.PENDING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_asking_from_two_tabs_at_once_records_one_request(candidate, live_server):
+    # Each POST carries a fresh one-time key, as ten different tabs would.
+    statuses = post_at_once(
+        live_server.url,
+        candidate,
+        page=ACCOUNT,
+        to=ERASE,
+        data=lambda html: {"once": uuid.uuid4().hex, "password": PASSWORD, "confirm": "on"},
+    )
+
+    assert sorted(set(statuses)) == [302]
+    assert ErasureRequest.objects.filter(user=candidate).count() == 1
