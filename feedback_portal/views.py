@@ -97,6 +97,9 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
     the account page."""
     if request.method == "GET":
         return redirect(f"{reverse('account')}#erase")
+    if not request.user.has_usable_password():
+        messages.info(request, "Set a password first: we ask for it to confirm it is you.")
+        return redirect(f"{reverse('account')}#erase")
     form = ErasureForm(request.POST, user=request.user)
     if not form.is_valid():
         return _account_page(request, erasure_form=form)

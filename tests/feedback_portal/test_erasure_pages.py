@@ -39,6 +39,20 @@ def test_the_account_page_says_what_is_erased_kept_and_may_hold_it_up(
     assert "Ask for my data to be erased" in html
 
 
+def test_someone_who_signs_in_by_code_is_asked_to_set_a_password_first(candidate_client, candidate):
+    candidate.set_unusable_password()
+    candidate.save()
+    candidate_client.force_login(candidate)
+
+    html = candidate_client.get(ACCOUNT).content.decode()
+
+    assert "set a password</a>, then come back here." in html
+    assert "Ask for my data to be erased" not in html
+    page = candidate_client.post(ERASE, {"password": "", "confirm": "on"}, follow=True)
+    assert "Set a password first: we ask for it to confirm it is you." in page.content.decode()
+    assert not ErasureRequest.objects.exists()
+
+
 def test_a_recruiter_is_not_offered_erasure(recruiter_client):
     html = recruiter_client.get(ACCOUNT).content.decode()
     assert "Erase my data" not in html
