@@ -348,3 +348,23 @@ def test_what_listens_to_the_accounts_deletion_never_reads_the_name_or_email(wor
 
     assert len(seen) == 1
     assert NAME.lower() not in seen[0] and EMAIL not in seen[0]
+
+
+def test_an_erasure_that_fails_half_way_changes_nothing(world, admin_user, monkeypatch):
+    def fails(person, now, actor):
+        raise RuntimeError("a later eraser broke")
+
+    # One more eraser after every app's, as the audit trail's will be: it fails.
+    erasers = [*erasure.registered(erasure.ACCOUNT), erasure.Erasure("breaks", fails)]
+    monkeypatch.setitem(erasure._REGISTRY, erasure.ACCOUNT, erasers)
+    row = erasure.request_erasure(user=world["me"])
+
+    with pytest.raises(RuntimeError):
+        erasure.erase_account(erasure_request=row, actor=admin_user)
+
+    assert Application.objects.filter(candidate_name=NAME).count() == 4
+    assert FeedbackRequest.objects.filter(anonymised_at__isnull=True).count() == 3
+    assert FeedbackRequest.objects.filter(state="awaiting_manager").count() == 1
+    assert User.objects.filter(email=EMAIL).exists()
+    row.refresh_from_db()
+    assert row.state == ErasureRequest.State.PENDING
