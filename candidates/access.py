@@ -49,3 +49,13 @@ def application_for_candidate(request: HttpRequest, application_uuid: UUID) -> A
     return get_object_or_404(
         Application.objects.select_related("client"), uuid=application_uuid, candidate=request.user
     )
+
+
+def hiring_manager_for_admin(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HiringManager:
+    """One of this client's hiring managers, for an agency admin (erasing their data); 404 for
+    anyone else, recruiters included."""
+    if request.user.role != request.user.Role.ADMIN:
+        raise Http404
+    return get_object_or_404(
+        HiringManager.objects.select_related("client"), uuid=manager_uuid, client__uuid=client_uuid
+    )

@@ -35,4 +35,9 @@ urlpatterns = [
         views.reactivate_hiring_manager,
         name="reactivate_hiring_manager",
     ),
+    path(
+        "dashboard/clients/<uuid:client_uuid>/managers/<uuid:manager_uuid>/erase/",
+        views.erase_hiring_manager,
+        name="erase_hiring_manager",
+    ),
 ]

@@ -14,15 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback_portal import erasure
 from feedback_portal.access import candidate_required, recruiter_required
+from feedback_portal.forms import EraseNowForm
 from feedback_portal.limits import Limit
 from feedback_portal.models import OutboundEmail
 from feedback_portal.once import AlreadyDone, already_done, done_once
 from feedback_portal.paging import cursor_from, keyset_page
 
 from . import services
-from .access import application_for_recruiter, client_for_recruiter, hiring_manager_for_recruiter
+from .access import (
+    application_for_recruiter,
+    client_for_recruiter,
+    hiring_manager_for_admin,
+    hiring_manager_for_recruiter,
+)
 from .emails import FEEDBACK_INVITATION
+from .erasure import ERASED_MANAGER_NAME
+from .erasure import erase_hiring_manager as erase_manager_data
 from .forms import ApplicationForm, ClientForm, DescribeApplicationForm, HiringManagerForm, OutcomeForm
 from .models import APPLICATION_ORDER, CLIENT_ORDERS, Application, Client, count_open_requests
 
@@ -363,3 +372,35 @@ def reactivate_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_u
     else:
         messages.info(request, f"{manager.name} was already active.")
     return redirect(reverse("candidates:client", args=[client_uuid]) + "#managers")
+
+
+@require_http_methods(["GET", "POST"])
+def erase_hiring_manager(request: HttpRequest, client_uuid: UUID, manager_uuid: UUID) -> HttpResponse:
+    """An agency admin erases a hiring manager's personal data, behind a confirmation."""
+    manager = hiring_manager_for_admin(request, client_uuid, manager_uuid)
+    person = erasure.Person(erasure.HIRING_MANAGER, manager.pk)
+    form = EraseNowForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = done_once(request, lambda: erase_manager_data(manager=manager, actor=request.user))
+        except AlreadyDone:
+            return already_done(request, "candidates:client", client_uuid)
+        except erasure.ErasureBlocked:
+            form.add_error(None, "A request routed to this manager is on legal hold: nothing was erased.")
+        else:
+            messages.success(
+                request,
+                f"The hiring manager's personal data is erased. The erasure is recorded as {done.uuid}.",
+            )
+            return redirect(reverse("candidates:client", args=[client_uuid]) + "#managers")
+    return render(
+        request,
+        "candidates/erase_hiring_manager.html",
+        {
+            "manager": manager,
+            "client": manager.client,
+            "form": form,
+            "holds": erasure.holds_for(person),
+            "erased": manager.name == ERASED_MANAGER_NAME,
+        },
+    )

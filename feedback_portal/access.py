@@ -32,3 +32,26 @@ def candidate_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def admin_required(view):
+    """The agency admins' pages (erasure requests): recruiters get a 404 like anyone else."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.user.role != request.user.Role.ADMIN:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def erasure_for_admin(request: HttpRequest, erasure_uuid):
+    """One erasure request, for an agency admin only; anyone else gets a 404."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ErasureRequest
+
+    if request.user.role != request.user.Role.ADMIN:
+        raise Http404
+    return get_object_or_404(ErasureRequest.objects.select_related("user", "decided_by"), uuid=erasure_uuid)

@@ -1,15 +1,16 @@
 from auditlog.models import LogEntry
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.urls import reverse
 from django.utils.text import Truncator
 
-from . import audit, brand
+from . import audit, brand, erasure
 from .models import OutboundEmail, PortalSettings, User
 
 
@@ -28,6 +29,42 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]}),
     ]
+    actions = ["record_erasure_request"]
+
+    # A candidate leaves through erasure (feedback_portal/erasure.py): deleting the row would keep
+    # their name in their applications and requests, and lose nothing the statistics need less.
+    # A recruiter's clients, applications and routings must be handed over before their row goes.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_candidate:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, from the change page
+        return actions
+
+    @admin.action(
+        description="Record a request to erase the selected candidates' data", permissions=["change"]
+    )
+    def record_erasure_request(self, request, queryset) -> None:
+        chosen = list(queryset)
+        recorded = [erasure.request_erasure(user=user) for user in chosen if user.is_candidate]
+        if len(recorded) < len(chosen):
+            self.message_user(
+                request, "Only candidates are erased on request: the others were left.", messages.WARNING
+            )
+        if recorded:
+            self.message_user(
+                request,
+                format_html(
+                    'Recorded {} request(s) to erase. Review and erase them on <a href="{}">'
+                    "the erasure requests</a>.",
+                    len(recorded),
+                    reverse("erasures"),
+                ),
+                messages.SUCCESS,
+            )
 
 
 @admin.register(OutboundEmail)

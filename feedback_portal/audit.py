@@ -15,7 +15,9 @@ period (`forget_before`).
 This module imports no domain app: `candidates` registers its models here when it loads.
 """
 
+import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import datetime
@@ -305,17 +307,55 @@ def redact_about(instances: Iterable[models.Model]) -> int:
                 )
                 done += 1
         for entry in LogEntry.objects.filter(about).select_for_update():
-            data = entry.additional_data or {}
-            LogEntry.objects.filter(pk=entry.pk).update(
-                object_repr=REDACTED,
-                changes={name: [REDACTED, REDACTED] for name in (entry.changes or {})},
-                changes_text="",
-                serialized_data=None,
-                remote_addr=None,
-                additional_data={key: data[key] for key in ("event", "actor_erased") if key in data},
-            )
+            _redact(entry)
             done += 1
     return done
+
+
+def redact_naming(words: Iterable[str], pattern: re.Pattern) -> int:
+    """Take out of the trail every entry that names a person being erased: `words` (their names
+    and addresses) find the candidates in the database, `pattern` (the same words as whole
+    words) confirms each. Entries about other rows that held the person's name (an application
+    anonymised by the erasure itself, a manager's old address) are among them. Returns how many."""
+    naming = Q()
+    for word in {w.strip() for w in words if w and w.strip()}:
+        naming |= (
+            Q(object_repr__icontains=word)
+            | Q(changes_text__icontains=word)
+            | Q(changes__icontains=word)
+            | Q(additional_data__icontains=word)
+            | Q(serialized_data__icontains=word)
+            | Q(actor_email__iexact=word)
+        )
+    if not naming:
+        return 0
+    done = 0
+    for entry in LogEntry.objects.filter(naming).select_for_update():
+        texts = [entry.object_repr, entry.changes_text, entry.actor_email or ""]
+        texts += [
+            json.dumps(v, default=str) for v in (entry.changes, entry.additional_data, entry.serialized_data)
+        ]
+        if any(pattern.search(text or "") for text in texts):
+            _redact(entry, actor_too=bool(entry.actor_email and pattern.search(entry.actor_email)))
+            done += 1
+    return done
+
+
+def _redact(entry: LogEntry, *, actor_too: bool = False) -> None:
+    # Updates, not saves: a save would name whoever is erasing as the actor.
+    data = entry.additional_data or {}
+    kept = {key: data[key] for key in ("event", "actor_erased") if key in data}
+    if actor_too:
+        kept["actor_erased"] = True
+    LogEntry.objects.filter(pk=entry.pk).update(
+        object_repr=REDACTED,
+        changes={name: [REDACTED, REDACTED] for name in (entry.changes or {})},
+        changes_text="",
+        serialized_data=None,
+        remote_addr=None,
+        additional_data=kept,
+        **({"actor": None, "actor_email": None} if actor_too else {}),
+    )
 
 
 def forget_before(cutoff: datetime, *, keep: Q | None = None) -> int:

@@ -45,3 +45,39 @@ class NameForm(forms.Form):
             "max_length": "Keep your name to %(limit_value)d characters or fewer (it has %(show_value)d).",
         },
     )
+
+
+class ErasureForm(forms.Form):
+    """The candidate confirms, with their password, that everything about them is to be erased."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="So we know it is you asking.",
+        error_messages={"required": "Enter your password to confirm it is you."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account and everything the portal holds about me will be erased, "
+        "and that this cannot be undone",
+        error_messages={"required": "Tick the box to confirm you want your data erased."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Try again, or reset it first.")
+        return password
+
+
+class EraseNowForm(forms.Form):
+    """The admin confirms an erasure: nothing about the person can be brought back."""
+
+    confirm = forms.BooleanField(
+        label="Erase this person's data now: I have checked, and I understand it cannot be undone",
+        error_messages={"required": "Tick the box to confirm the erasure."},
+    )

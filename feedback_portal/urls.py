@@ -11,6 +11,10 @@ urlpatterns = [
     path("brand.css", views.brand_css, name="brand_css"),
     path("brand/logo", views.brand_logo, name="brand_logo"),
     path("account/", views.account, name="account"),
+    path("account/erase/", views.request_erasure, name="request_erasure"),
+    path("account/erase/cancel/", views.cancel_erasure, name="cancel_erasure"),
+    path("dashboard/erasures/", views.erasures, name="erasures"),
+    path("dashboard/erasures/<uuid:erasure_uuid>/", views.erasure_detail, name="erasure_detail"),
     path("accounts/", include("allauth.urls")),
     # One door in: the admin's own sign-in and password pages lead to allauth's.
     path("admin/login/", sessions.admin_login, name="admin_login"),

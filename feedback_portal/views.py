@@ -10,17 +10,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from . import brand
-from .forms import NameForm
+from . import brand, erasure, once
+from .access import admin_required, candidate_required, erasure_for_admin
+from .forms import EraseNowForm, ErasureForm, NameForm
 from .mfa import has_second_factor
-from .models import PortalSettings
+from .models import ErasureRequest, PortalSettings
 from .services import rename_user
 
 
@@ -64,8 +73,121 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("account")
     else:
         form = NameForm(initial={"name": user.name})
-    context = {"form": form, "has_second_factor": has_second_factor(user)}
-    return render(request, "account/account.html", context)
+    return _account_page(request, form=form)
+
+
+def _account_page(request: HttpRequest, *, form=None, erasure_form=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    context = {
+        "form": form or NameForm(initial={"name": user.name}),
+        "has_second_factor": has_second_factor(user),
+    }
+    if user.is_candidate:
+        pending = erasure.pending_for(user)
+        context.update(
+            erasure_request=pending,
+            # The candidate learns only that records must be kept for now, never which or why.
+            erasure_held=bool(pending and erasure.account_holds(user)),
+            erasure_form=erasure_form or ErasureForm(user=user),
+        )
+    return render(request, "account/account.html", context, status=status)
+
+
+@candidate_required
+@require_http_methods(["GET", "POST"])
+def request_erasure(request: HttpRequest) -> HttpResponse:
+    """The candidate asks for everything about them to be erased: recorded, for an admin to carry out.
+
+    A form with errors is answered at this address: opened again (a reload), it leads back to
+    the account page."""
+    if request.method == "GET":
+        return redirect(f"{reverse('account')}#erase")
+    if not request.user.has_usable_password():
+        messages.info(request, "Set a password first: we ask for it to confirm it is you.")
+        return redirect(f"{reverse('account')}#erase")
+    form = ErasureForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, erasure_form=form)
+    try:
+        once.done_once(request, lambda: erasure.request_erasure(user=request.user))
+    except once.AlreadyDone:
+        return once.already_done(request, "account")
+    messages.success(
+        request,
+        "Your request to erase your data is recorded. The agency will carry it out; "
+        "until then you can cancel it here.",
+    )
+    return redirect(f"{reverse('account')}#erase")
+
+
+@candidate_required
+@require_POST
+def cancel_erasure(request: HttpRequest) -> HttpResponse:
+    """The candidate withdraws their request while it still waits."""
+    try:
+        cancelled = once.done_once(request, lambda: erasure.cancel_erasure(user=request.user))
+    except once.AlreadyDone:
+        return once.already_done(request, "account")
+    if cancelled:
+        messages.success(request, "Your request to erase your data is cancelled. Nothing was erased.")
+    else:
+        messages.info(request, "There was no request waiting to cancel.")
+    return redirect(f"{reverse('account')}#erase")
+
+
+# --- Erasure requests, for the agency's admins ----------------------------------------------
+
+
+@admin_required
+@require_GET
+def erasures(request: HttpRequest) -> HttpResponse:
+    """Every erasure request, those waiting first, each with the legal holds that block it."""
+    rows = list(
+        ErasureRequest.objects.select_related("user", "decided_by").order_by(
+            Case(When(state=ErasureRequest.State.PENDING, then=0), default=1), "requested_at"
+        )[:200]
+    )
+    waiting = [row.user_id for row in rows if row.state == ErasureRequest.State.PENDING and row.user_id]
+    holds = erasure.holds_of(erasure.ACCOUNT, waiting)
+    for row in rows:
+        row.holds = holds.get(row.user_id, []) if row.state == ErasureRequest.State.PENDING else []
+    return render(request, "erasure/list.html", {"rows": rows})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def erasure_detail(request: HttpRequest, erasure_uuid) -> HttpResponse:
+    """One erasure request: what will go, what blocks it, and "Erase now" with a confirmation."""
+    row = erasure_for_admin(request, erasure_uuid)
+    form = EraseNowForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = once.done_once(
+                request, lambda: erasure.erase_account(erasure_request=row, actor=request.user)
+            )
+        except once.AlreadyDone:
+            return once.already_done(request, "erasure_detail", row.uuid)
+        except erasure.ErasureBlocked:
+            form.add_error(None, "Records about this candidate are on legal hold: nothing was erased.")
+        except erasure.NotErasable as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, f"Erased. The erasure is recorded as {done.uuid}, without the person's data."
+            )
+            return redirect("erasure_detail", done.uuid)
+        row.refresh_from_db()
+    pending = row.state == ErasureRequest.State.PENDING and row.user is not None
+    return render(
+        request,
+        "erasure/detail.html",
+        {
+            "row": row,
+            "form": form,
+            "pending": pending,
+            "holds": erasure.account_holds(row.user) if pending else [],
+        },
+    )
 
 
 def _check_cache() -> None:

@@ -8,7 +8,9 @@ class RequestsAppConfig(AppConfig):
     def ready(self) -> None:
         from feedback_portal import audit
 
-        from . import emails, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)
+        from . import emails, erasure, signals  # noqa: F401  (declares its e-mail kinds; connects its receivers)
         from .models import FeedbackRequest
 
         audit.about_too(FeedbackRequest)  # legal holds, in the admin's audit trail
+
+        erasure.register()  # what it erases about a person (feedback_portal.erasure)

@@ -17,7 +17,8 @@ timeline's messages, the subjects and addresses of the e-mails about the request
 audit trail says about the request and the application (who acted, when and on which fields
 stay). What stays, for the statistics: client, role, dates, states, areas and every rating (the
 manager's and the candidate's self-assessment, which holds ratings only). The candidate's
-account is not touched (nor the audit trail's entries about it): that is theirs to delete.
+account is not touched: they may ask for it to be erased (feedback_portal/erasure.py), which
+blanks their requests with this module's `blank_request`.
 
 Like the reminder sweeps, the sweep is given `now`, finds due requests by query and claims
 each one with a conditional update of anonymised_at, so it is done once however often or
@@ -106,8 +107,15 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
     )
     if not claimed:
         return False
+    blank_request(feedback_request, now=now, message=ANONYMISED_MESSAGE)
+    return True
+
+
+def blank_request(feedback_request: FeedbackRequest, *, now: datetime, message: str) -> None:
+    """What anonymising a request blanks, once it is claimed; the erasure of a candidate's data
+    (requests_app/erasure.py) blanks their requests with the same function."""
     application = feedback_request.application
-    addresses = {application.candidate_email, feedback_request.candidate.email}
+    addresses = {application.candidate_email, getattr(feedback_request.candidate, "email", "")}
     Routing.objects.filter(feedback_request=feedback_request).update(message="")
     FeedbackResponse.objects.filter(feedback_request=feedback_request).update(
         summary="", released_summary="", decline_reason="", question_answers=[], released_question_answers=[]
@@ -136,13 +144,12 @@ def anonymise_request(*, feedback_request: FeedbackRequest, now: datetime) -> bo
         feedback_request=feedback_request,
         kind=Event.Kind.NOTE,
         actor_label=emails.SENDER_LABEL,
-        message=ANONYMISED_MESSAGE,
+        message=message,
         visible_to_candidate=True,
         created_at=now,
     )
     feedback_request.anonymised_at = now
     feedback_request.question_list = []
-    return True
 
 
 def forget_old_audit_entries(*, now: datetime) -> int:

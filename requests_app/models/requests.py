@@ -112,8 +112,14 @@ class FeedbackRequest(models.Model):
     application = models.ForeignKey(
         "candidates.Application", on_delete=models.CASCADE, related_name="feedback_requests"
     )
+    # Empty once the candidate's data is erased and their account deleted: the request stays,
+    # anonymised, so the agency's analytics keep counting it (feedback_portal/erasure.py).
     candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_requests"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_requests",
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     areas = models.JSONField(default=list, help_text="The areas the candidate most wants to hear about.")

@@ -51,7 +51,10 @@ def revoke_links(feedback_request: FeedbackRequest) -> None:
 
 
 def tell_candidate(feedback_request: FeedbackRequest, kind: EmailKind) -> None:
-    """Candidate e-mails reply to their recruiter, who is their adviser."""
+    """Candidate e-mails reply to their recruiter, who is their adviser. None once the candidate's
+    data is erased (their account is gone)."""
+    if feedback_request.candidate is None:
+        return
     mail.queue(
         kind,
         to=feedback_request.candidate.email,

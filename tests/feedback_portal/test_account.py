@@ -14,7 +14,8 @@ def test_a_candidate_sees_their_name_email_password_and_data_export(
 ):
     # 1. the signed-in user (the session and the settings come from the cache)
     # 2. whether they sign in with an authenticator app or a passkey
-    with django_assert_num_queries(2):
+    # 3. whether they asked for their data to be erased
+    with django_assert_num_queries(3):
         page = candidate_client.get(URL)
 
     html = page.content.decode()

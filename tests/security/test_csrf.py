@@ -109,6 +109,7 @@ FORM_PAGES = {
     "candidate's request": (as_candidate, lambda w: f"/requests/{w['awaiting'].uuid}/"),
     "account e-mail": (as_candidate, lambda w: "/accounts/email/"),
     "change password": (as_candidate, lambda w: "/accounts/password/change/"),
+    "account, with erasure": (as_candidate, lambda w: "/account/"),
     "dashboard": (as_recruiter, lambda w: "/dashboard/"),
     "request awaiting the manager": (as_recruiter, lambda w: f"/dashboard/requests/{w['awaiting'].uuid}/"),
     "request to release": (as_recruiter, lambda w: f"/dashboard/requests/{w['answered'].uuid}/"),
@@ -147,6 +148,13 @@ POSTS = {
         lambda w: {"email": "new@example.test", "password1": "x" * 20, "password2": "x" * 20},
     ),
     "sign out": (as_candidate, "/applications/", lambda w: "/accounts/logout/", lambda w: {}),
+    "ask for erasure": (
+        as_candidate,
+        "/account/",
+        lambda w: "/account/erase/",
+        lambda w: {"password": "a-long-test-password-2026", "confirm": "on"},
+    ),
+    "cancel an erasure": (as_candidate, "/account/", lambda w: "/account/erase/cancel/", lambda w: {}),
     "ask for feedback": (
         as_candidate,
         "/applications/",
