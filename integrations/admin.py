@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from . import webhooks
+from . import addresses, webhooks
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -59,8 +59,8 @@ class WebhookEndpointForm(forms.ModelForm):
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
         try:
-            webhooks.safe_addresses(url)
-        except webhooks.UnsafeAddress as exc:
+            addresses.safe_addresses(url)
+        except addresses.UnsafeAddress as exc:
             raise forms.ValidationError(str(exc)) from None
         return url
 

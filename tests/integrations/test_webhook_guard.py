@@ -9,7 +9,7 @@ from django.db import transaction
 
 from candidates import services as candidate_services
 from candidates.models import Application
-from integrations import webhooks
+from integrations import addresses
 from integrations.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,8 @@ def production(settings):
     ],
 )
 def test_private_loopback_and_link_local_addresses_are_refused(url, why):
-    with pytest.raises(webhooks.UnsafeAddress, match=why):
-        webhooks.safe_addresses(url)
+    with pytest.raises(addresses.UnsafeAddress, match=why):
+        addresses.safe_addresses(url)
 
 
 def test_a_host_name_resolving_to_a_public_and_a_private_address_is_refused_whole(monkeypatch):
@@ -52,14 +52,14 @@ def test_a_host_name_resolving_to_a_public_and_a_private_address_is_refused_whol
         ]
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    with pytest.raises(webhooks.UnsafeAddress, match=r"private address \(10\.0\.0\.7\)"):
-        webhooks.safe_addresses("https://hooks.ats.example/portal")
+    with pytest.raises(addresses.UnsafeAddress, match=r"private address \(10\.0\.0\.7\)"):
+        addresses.safe_addresses("https://hooks.ats.example/portal")
 
 
 def test_a_public_address_passes():
-    parts, addresses = webhooks.safe_addresses("https://93.184.215.14/portal")
-    assert (parts.hostname, addresses) == ("93.184.215.14", ["93.184.215.14"])
-    assert webhooks.refusal("2606:4700:4700::1111") == ""
+    parts, found = addresses.safe_addresses("https://93.184.215.14/portal")
+    assert (parts.hostname, found) == ("93.184.215.14", ["93.184.215.14"])
+    assert addresses.refusal("2606:4700:4700::1111") == ""
 
 
 @pytest.mark.parametrize(
@@ -72,17 +72,17 @@ def test_a_public_address_passes():
     ],
 )
 def test_only_plain_http_and_https_addresses(url, message):
-    with pytest.raises(webhooks.UnsafeAddress, match=message):
-        webhooks.safe_addresses(url)
+    with pytest.raises(addresses.UnsafeAddress, match=message):
+        addresses.safe_addresses(url)
 
 
 def test_the_setting_lets_a_local_receiver_through(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
-    _, addresses = webhooks.safe_addresses("http://127.0.0.1:8000/hook")
-    assert addresses == ["127.0.0.1"]
+    _, found = addresses.safe_addresses("http://127.0.0.1:8000/hook")
+    assert found == ["127.0.0.1"]
     # The form of the address is still checked.
-    with pytest.raises(webhooks.UnsafeAddress):
-        webhooks.safe_addresses("gopher://127.0.0.1/")
+    with pytest.raises(addresses.UnsafeAddress):
+        addresses.safe_addresses("gopher://127.0.0.1/")
 
 
 def test_at_sending_an_endpoint_that_turned_private_is_not_called(
