@@ -1,6 +1,8 @@
 """Webhooks in the Django admin: an agency admin registers an endpoint (its secret shown), sees
 deliveries by state, event and endpoint, and resends them; nobody else sees any of it."""
 
+import uuid
+
 import pytest
 from django.utils import timezone
 from django.utils.html import escape
@@ -150,3 +152,23 @@ def test_the_events_to_choose_from_are_every_announced_event(admin_client):
     html = admin_client.get(f"{ENDPOINTS}add/").content.decode()
     for value, label in WebhookEvent.choices:
         assert value in html and escape(label) in html
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_the_deliveries_list_renders_in_a_fixed_number_of_queries(
+    admin_client, rows, django_assert_num_queries
+):
+    endpoint = WebhookEndpoint.objects.create(name="ATS", url="https://93.184.215.14/hook", events=[])
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(endpoint=endpoint, event="request.asked", idempotency_key=uuid.uuid4(), payload={})
+        for _ in range(rows)
+    )
+    admin_client.get(DELIVERIES)  # the session and settings row as on a portal in use
+    # 1. the admin (the session comes from the cache)
+    # 2. the endpoints, for the endpoint filter
+    # 3-4. the count of the list, and of all deliveries (the admin's "n total")
+    # 5. whether the portal's settings row exists
+    # 6. the page of deliveries, with their endpoints
+    with django_assert_num_queries(6):
+        page = admin_client.get(DELIVERIES)
+    assert page.context["cl"].result_count == rows
