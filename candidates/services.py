@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from feedback_portal import audit, mail
@@ -10,6 +11,11 @@ from feedback_portal.models import PortalSettings, User
 
 from .emails import FEEDBACK_INVITATION
 from .models import HOLDING_CLIENT_NAME, Application, CandidateProfile, Client, HiringManager
+
+# The agency recorded how an application ended (or changed it), sent inside the transaction that
+# writes it, with `application` and `at`. Apps above this one listen (the webhooks to the
+# agency's applicant-tracking system); this app knows none of them.
+outcome_recorded = Signal()
 
 
 def ensure_candidate_profile(*, user: User) -> CandidateProfile:
@@ -166,6 +172,9 @@ def create_application(
         source=source,
         is_confirmed=source != Application.Source.CANDIDATE,
     )
+    # A candidate's own account of how it ended is theirs, not the agency's record of it.
+    if outcome != Application.Outcome.PENDING and source != Application.Source.CANDIDATE:
+        outcome_recorded.send(Application, application=application, at=timezone.now())
     if invite:
         _invite(application)
     return application
@@ -258,12 +267,18 @@ def confirm_application(*, application: Application, client: Client | None = Non
 def record_outcome(
     *, application: Application, outcome: str, outcome_on: date | None = None, invite: bool = False
 ) -> Application:
-    """Record how an application ended; a turned-down candidate may be invited to ask why."""
+    """Record how an application ended; a turned-down candidate may be invited to ask why.
+
+    Announced by `outcome_recorded` when the outcome or its date changed.
+    """
+    before = (application.outcome, application.outcome_on)
     application.outcome = outcome
     application.outcome_on = outcome_on or (
         timezone.localdate() if outcome != Application.Outcome.PENDING else None
     )
     application.save(update_fields=["outcome", "outcome_on"])
+    if (application.outcome, application.outcome_on) != before:
+        outcome_recorded.send(Application, application=application, at=timezone.now())
     if invite:
         _invite(application)
     return application

@@ -286,6 +286,20 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 OUTBOUND_EMAIL_LEASE_SECONDS = env.int("OUTBOUND_EMAIL_LEASE_SECONDS", default=300)
 OUTBOUND_EMAIL_MAX_ATTEMPTS = env.int("OUTBOUND_EMAIL_MAX_ATTEMPTS", default=8)
 
+# --- Webhooks to the agency's applicant-tracking system (integrations/webhooks.py) ------------
+# Never to a private, loopback, link-local, multicast or reserved address (an address inside the
+# agency's network is not the ATS's to reach through us) unless allowed: on with DEBUG, for a
+# receiver on the developer's own machine.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+# The pause before the first retry; each next one doubles (with jitter), up to a day.
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=30.0)
+# After this long in "sending", a delivery's worker is presumed dead and the sweep retries it.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
+# A delivered (or failed) payload is blanked after this many days: it names an application.
+WEBHOOK_PAYLOAD_DAYS = env.int("WEBHOOK_PAYLOAD_DAYS", default=30)
+
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
@@ -389,6 +403,11 @@ for folder in _folders:
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "feedback_portal.tasks.sweep_outbound_email", "schedule": 60.0},
+    "sweep-webhook-deliveries": {"task": "integrations.tasks.sweep_webhook_deliveries", "schedule": 60.0},
+    "forget-old-webhook-payloads": {
+        "task": "integrations.tasks.forget_old_webhook_payloads",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "forget-old-form-keys": {
         "task": "feedback_portal.tasks.forget_old_form_keys",
         "schedule": crontab(hour=3, minute=0),

@@ -1,0 +1,116 @@
+"""What the applicant-tracking system integration keeps: its webhook endpoints and deliveries."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# --- Webhooks ---------------------------------------------------------------------------------
+
+
+def new_webhook_secret() -> str:
+    """A fresh signing secret: 256 bits, written out so the admin can paste it into the ATS."""
+    return f"whsec_{secrets.token_hex(32)}"
+
+
+class WebhookEvent(models.TextChoices):
+    """What the agency's ATS can hear about. The names are the `type` of each payload."""
+
+    REQUEST_ASKED = "request.asked", "A candidate asked for feedback"
+    REQUEST_ROUTED = "request.routed", "A request was sent to a hiring manager"
+    REQUEST_ANSWERED = "request.answered", "A request was answered"
+    REQUEST_RELEASED = "request.released", "Feedback was released to the candidate"
+    REQUEST_DECLINED = "request.declined", "A request was declined"
+    REQUEST_EXPIRED = "request.expired", "A hiring manager's link expired unanswered"
+    REQUEST_CLOSED = "request.closed", "A request was closed"
+    REQUEST_WITHDRAWN = "request.withdrawn", "A candidate withdrew their request"
+    OUTCOME_RECORDED = "application.outcome_recorded", "An application's outcome was recorded"
+
+
+class WebhookEndpoint(models.Model):
+    """An address of the agency's ATS that hears about the events it wants, signed with its secret."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, help_text="Which system this is, e.g. “Bullhorn production”.")
+    url = models.URLField("address", max_length=500, help_text="http or https; a public address.")
+    # Kept readable: signing needs the secret itself, not a hash of it.
+    secret = models.CharField(max_length=80, default=new_webhook_secret, editable=False)
+    events = models.JSONField(default=list, help_text="The names of the events it wants.")
+    is_active = models.BooleanField("active", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and event in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event to send to one endpoint: written in the transaction of the event, then sent (and
+    retried) by the worker until the endpoint answers 2xx or the attempts run out."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    # The event's id: the same for every attempt and every endpoint, so the receiver can drop
+    # a repeat (delivery is at least once).
+    idempotency_key = models.UUIDField()
+    # What the payload is about, so erasure finds it; gone with the application.
+    application = models.ForeignKey(
+        "candidates.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When someone should act on it next: a waiting delivery is sent then (a retry waits out
+    # its backoff); one in "sending" is taken again then, should its worker have died (the lease).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # When its payload was blanked (retention): the row stays as history, but cannot be resent.
+    forgotten_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            # One delivery per event and endpoint, however often the event's signal comes.
+            models.UniqueConstraint(fields=["endpoint", "idempotency_key"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            # The sweep: deliveries waiting and due, and ones stuck in "sending" past their lease.
+            models.Index(
+                fields=["state", "next_attempt_at"],
+                name="webhook_unsent_idx",
+                condition=Q(state__in=["pending", "sending"]),
+            ),
+            # Erasure and retention: the deliveries about one application.
+            models.Index(fields=["application"], name="webhook_application_idx"),
+            # Retention: payloads not yet blanked, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(forgotten_at__isnull=True), name="webhook_unforgotten_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint} ({self.state})"
