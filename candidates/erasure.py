@@ -21,7 +21,8 @@ from .models import Application, CandidateProfile, HiringManager
 ERASED_MANAGER_NAME = "Erased hiring manager"
 
 
-def _applications(person: Person):
+def applications_of(person: Person):
+    """The applications filed for this person: linked to their account, or under one of their addresses."""
     by_address = Q()
     for address in person.addresses:
         by_address |= Q(candidate_email__iexact=address)
@@ -30,7 +31,7 @@ def _applications(person: Person):
 
 def identify_candidate(person: Person) -> tuple[list[str], list[str]]:
     """The names and addresses their applications were filed under, and their profile's phone."""
-    rows = list(_applications(person).values_list("candidate_name", "candidate_email"))
+    rows = list(applications_of(person).values_list("candidate_name", "candidate_email"))
     phones = (
         CandidateProfile.objects.filter(user_id=person.pk).exclude(phone="").values_list("phone", flat=True)
     )
@@ -39,7 +40,7 @@ def identify_candidate(person: Person) -> tuple[list[str], list[str]]:
 
 def erase_candidate(person: Person, now: datetime, actor: User | None) -> dict[str, int]:
     applications = 0
-    for pk in _applications(person).values_list("pk", flat=True):
+    for pk in applications_of(person).values_list("pk", flat=True):
         Application.objects.filter(pk=pk).update(
             candidate_name=erasure.ERASED_NAME, candidate_email=erasure.erased_address()
         )

@@ -105,14 +105,21 @@ def register(
     *,
     holds: Callable[[list[int]], dict[int, list[Hold]]] | None = None,
     identify: Callable[[Person], tuple[Iterable[str], Iterable[str]]] | None = None,
+    first: bool = False,
 ) -> None:
     """Add what an app erases about a person of `kind`: `erase(person, now, actor)` returns the
     counts of what it erased; `holds(ids)` what must be kept for now of the people with those
     ids (id → holds, in one read for a whole page); `identify(person)` the further (names,
-    addresses) it knows them by. Registering a name twice replaces it."""
+    addresses) it knows them by. Erasures run in the order registered; `first` puts this one
+    before the others (it finds the person's rows by what the others erase). Registering a name
+    twice replaces it."""
     erasures = _REGISTRY.setdefault(kind, [])
     erasures[:] = [e for e in erasures if e.name != name]
-    erasures.append(Erasure(name, erase, holds, identify))
+    entry = Erasure(name, erase, holds, identify)
+    if first:
+        erasures.insert(0, entry)
+    else:
+        erasures.append(entry)
 
 
 def registered(kind: str) -> list[Erasure]:

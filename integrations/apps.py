@@ -6,4 +6,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the webhooks' receivers)
+        from feedback_portal import erasure
+
+        from . import signals, webhooks  # noqa: F401  (connects the webhooks' receivers)
+
+        # Before the candidates app blanks the addresses their applications are found by.
+        erasure.register(erasure.ACCOUNT, "webhook deliveries", webhooks.forget_deliveries_about, first=True)

@@ -320,6 +320,15 @@ def forget_application(application_id: int) -> int:
     return deleted
 
 
+def forget_deliveries_about(person, now: datetime, actor) -> dict[str, int]:
+    """Erasure of a candidate: the deliveries about their applications (registered to run before
+    the candidates app blanks the addresses those applications are found by)."""
+    from candidates.erasure import applications_of
+
+    deleted = sum(forget_application(pk) for pk in applications_of(person).values_list("pk", flat=True))
+    return {"webhook_deliveries": deleted}
+
+
 def forget_old_payloads(*, now: datetime, days: int | None = None) -> int:
     """Retention: blank the payloads of deliveries sent or failed more than `days` ago
     (WEBHOOK_PAYLOAD_DAYS); the rows stay, with their event, state and answer, as history."""

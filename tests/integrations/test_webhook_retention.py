@@ -60,3 +60,24 @@ def test_erasing_an_application_deletes_every_delivery_about_it(delivery_about, 
     assert webhooks.forget_application(erased.pk) == 2
 
     assert list(WebhookDelivery.objects.all()) == [kept]
+
+
+def test_erasing_a_candidate_deletes_the_deliveries_about_their_applications(
+    delivery_about, application_factory, candidate, recruiter_factory
+):
+    from feedback_portal import erasure
+
+    linked = application_factory(candidate=candidate)
+    # Filed under their address before they had an account: found by the address, which the
+    # candidates app blanks, so the deliveries go first.
+    by_address = application_factory(candidate=None, candidate_email=candidate.email.upper())
+    someone_else = application_factory()
+    delivery_about(application=linked)
+    delivery_about(application=by_address, state="pending")
+    kept = delivery_about(application=someone_else)
+    admin = recruiter_factory(role="admin")
+
+    done = erasure.erase_account(erasure_request=erasure.request_erasure(user=candidate), actor=admin)
+
+    assert list(WebhookDelivery.objects.all()) == [kept]
+    assert done.counts["webhook_deliveries"] == 2
