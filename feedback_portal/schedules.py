@@ -1,7 +1,7 @@
-"""Beat's schedule when BEAT_EVERY_SECONDS is set (a test or a demo): every task on the clock.
+"""Beat's schedule when BEAT_EVERY_SECONDS is set (a test or a demo): the sweeps on the clock.
 
-Production keeps the schedule in settings.CELERY_BEAT_SCHEDULE; this one replaces it only when
-asked for.
+Production keeps the schedule in settings.CELERY_BEAT_SCHEDULE; settings.py gives its
+every-few-minutes sweeps this one instead only when asked to.
 """
 
 from datetime import datetime
