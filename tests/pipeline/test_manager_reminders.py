@@ -72,6 +72,23 @@ def test_a_sweep_run_twice_reminds_once(routing, manager, django_capture_on_comm
     assert OutboundEmail.objects.filter(kind="manager_reminder").count() == 1
 
 
+def test_two_sweeps_that_read_the_routing_at_once_remind_once(
+    routing, manager, django_capture_on_commit_callbacks
+):
+    """Two beats' sweeps may both read a routing before either claims it; the claim lets one through."""
+    now = ROUTED_AT + timedelta(days=3, hours=1)
+    read_by_first, read_by_second = Routing.objects.get(pk=routing.pk), Routing.objects.get(pk=routing.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders._remind(read_by_first, 1, now=now) is True
+        assert reminders._remind(read_by_second, 1, now=now) is False
+
+    assert len(reminder_mails(manager)) == 1
+    assert (
+        Event.objects.filter(feedback_request=routing.feedback_request, kind=Event.Kind.REMINDED).count() == 1
+    )
+
+
 def test_the_cadence_runs_day_3_7_and_12(routing, manager, django_capture_on_commit_callbacks):
     # Day 12 is a Saturday: the third reminder waits for Monday morning, before the expiry.
     for days, expected in [(3, 1), (7, 1), (12, 0), (13, 0)]:
