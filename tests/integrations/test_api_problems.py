@@ -1,0 +1,67 @@
+"""Every error of the API is RFC 9457 problem details, whatever went wrong."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status
+    return body
+
+
+def test_an_address_with_no_endpoint_is_a_404_problem_not_a_page(api):
+    _assert_problem(api.get("/api/v1/nothing/here"), 404)
+    _assert_problem(api.get("/api/v1/requests/not-a-uuid"), 404)
+
+
+def test_a_method_an_endpoint_does_not_offer_is_a_405_problem(api):
+    response = api.client.delete("/api/v1/applications", headers={"Authorization": f"Bearer {api.raw_key}"})
+
+    _assert_problem(response, 405)
+
+
+def test_broken_json_is_a_400_problem(api):
+    response = api.client.put(
+        "/api/v1/applications/X-1",
+        "{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api.raw_key}"},
+    )
+
+    body = _assert_problem(response, 400)
+    assert "JSON" in body["detail"]
+
+
+def test_a_body_that_is_not_json_is_a_415_problem(api):
+    response = api.client.put(
+        "/api/v1/applications/X-1",
+        "candidate_name=Sam",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": f"Bearer {api.raw_key}"},
+    )
+
+    _assert_problem(response, 415)
+
+
+def test_field_errors_are_listed_per_field(api):
+    body = _assert_problem(api.put("/api/v1/applications/X-1", {}), 400)
+
+    assert body["type"] == "about:blank"
+    assert body["title"] == "Bad Request"
+    assert body["errors"]["candidate_name"] == ["This field is required."]
+
+
+def test_the_schema_and_the_docs_are_served_without_a_key(client):
+    schema = client.get("/api/v1/schema", headers={"Accept": "application/vnd.oai.openapi+json"})
+    docs = client.get("/api/v1/docs")
+
+    assert schema.status_code == 200
+    assert "/api/v1/applications/{external_id}" in schema.content.decode()
+    assert docs.status_code == 200
+    assert "swagger-ui-bundle.js" in docs.content.decode()
+    assert "cdn" not in docs.content.decode().lower()
