@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import Application
+from candidates.views import HOURLY_INVITATIONS
 from feedback_portal.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -194,22 +195,24 @@ def test_an_invitation_after_the_asking_window_is_refused_as_on_the_form(
     assert _invitations() == []
 
 
-def test_api_invitations_leave_the_recruiters_hourly_limit_alone(
-    api, application_factory, django_capture_on_commit_callbacks
-):
+def test_api_invitations_leave_the_recruiters_hourly_limit_alone(api, acme, client, application_factory):
     """The recruiter's limit guards typing by hand; the ATS recording outcomes is not a person."""
-    for n in range(3):
-        application_factory(external_id=f"N{n}", outcome="pending", outcome_on=None)
-    with django_capture_on_commit_callbacks(execute=True):
-        codes = [
-            api.post(
-                f"/api/v1/applications/N{n}/outcome", {"outcome": "not_selected", "invite": True}
-            ).status_code
-            for n in range(3)
-        ]
+    most = HOURLY_INVITATIONS.most
+    for n in range(most + 1):
+        response = api.put(f"/api/v1/applications/N{n}", _body(acme, outcome="not_selected", invite=True))
+        assert response.status_code == 201
+    assert len(_invitations()) == most + 1  # the API is not held to the recruiter's limit
 
-    assert codes == [200, 200, 200]
-    assert len(_invitations()) == 3
+    recruiter = acme.owner
+    client.force_login(recruiter)
+    by_hand = application_factory(client=acme, recruiter=recruiter, outcome="pending", outcome_on=None)
+    page = client.post(
+        f"/dashboard/applications/{by_hand.uuid}/outcome/", {"outcome": "not_selected", "invite": "on"}
+    )
+
+    # ...and what it sent does not count against the recruiter's own invitations by hand.
+    assert page.status_code == 302
+    assert len(_invitations()) == most + 2
 
 
 def test_an_unknown_external_id_is_a_404_problem(api):
