@@ -65,3 +65,33 @@ def test_the_schema_and_the_docs_are_served_without_a_key(client):
     assert docs.status_code == 200
     assert "swagger-ui-bundle.js" in docs.content.decode()
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_a_failure_inside_the_portal_is_a_500_problem_without_a_trace(
+    api, client_factory, monkeypatch, caplog
+):
+    from integrations import services
+
+    def broken(**kwargs):
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr(services, "upsert_application", broken)
+    acme = client_factory(name="Acme")
+    body = {
+        "candidate_name": "Sam",
+        "candidate_email": "sam@example.test",
+        "client": "Acme",
+        "role_title": "Analyst",
+        "recruiter": acme.owner.email,
+    }
+
+    response = api.put("/api/v1/applications/X-1", body)
+
+    problem = _assert_problem(response, 500)
+    assert "fell over" not in response.content.decode()
+    assert problem["detail"] == "The portal could not do this just now. Try again in a minute."
+    assert "the database fell over" in caplog.text  # for the people who run it
+
+
+def test_asking_for_anything_but_json_is_a_406_problem(api):
+    _assert_problem(api.get("/api/v1/applications", headers={"Accept": "text/html"}), 406)
