@@ -134,6 +134,12 @@ def _upsert(*, external_id: str, data: ApplicationData) -> Upserted:
     changed = [field for field, value in wanted.items() if getattr(application, field) != value]
     for field in changed:
         setattr(application, field, wanted[field])
+    if "candidate_email" in changed:
+        # Another address is another person: the application leaves the account it was linked to
+        # and goes to the candidate whose verified address this is, as a new one would (none yet:
+        # linked when they verify it). Requests already made stay with whoever made them.
+        application.candidate = candidate_services._verified_candidate(application.candidate_email)
+        changed.append("candidate")
     if changed:
         application.save(update_fields=[*changed, "updated_at"])
     recorded = _record_outcome_if_new(

@@ -234,3 +234,17 @@ def test_reading_one_application(api, application_factory):
     assert data["candidate_email"] == application.candidate_email
     assert data["outcome"] == "not_selected"
     assert data["feedback_requests"] == []
+
+
+def test_a_new_candidate_e_mail_moves_the_application_to_that_person(api, acme, candidate_factory):
+    first, second = candidate_factory(), candidate_factory()
+    api.put("/api/v1/applications/ATS-20", _body(acme, candidate_email=first.email))
+    assert Application.objects.get(external_id="ATS-20").candidate == first
+
+    api.put("/api/v1/applications/ATS-20", _body(acme, candidate_email=second.email))
+    assert Application.objects.get(external_id="ATS-20").candidate == second
+
+    api.put("/api/v1/applications/ATS-20", _body(acme, candidate_email="nobody.yet@example.test"))
+    application = Application.objects.get(external_id="ATS-20")
+    assert application.candidate is None
+    assert not Application.objects.filter(candidate__in=[first, second]).exists()
