@@ -7,6 +7,7 @@ was wrong; never a stack trace.
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -48,10 +49,20 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return errors
 
 
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request's body is too large: send one application at a time."
+    default_code = "too_large"
+
+
 def exception_handler(exc, context) -> Response:
     """DRF's handler, reshaped: every failure of an API view answers problem+json."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Nothing is here with this id.")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = TooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("The request could not be read.")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)

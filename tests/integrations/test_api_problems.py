@@ -95,3 +95,11 @@ def test_a_failure_inside_the_portal_is_a_500_problem_without_a_trace(
 
 def test_asking_for_anything_but_json_is_a_406_problem(api):
     _assert_problem(api.get("/api/v1/applications", headers={"Accept": "text/html"}), 406)
+
+
+def test_a_body_too_large_is_a_413_problem(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = api.put("/api/v1/applications/X-1", {"candidate_name": "x" * 2000})
+
+    _assert_problem(response, 413)
