@@ -39,3 +39,33 @@ def test_the_api_docs_render_with_no_csp_error_and_nothing_from_elsewhere(
     assert not csp_violations.seen, csp_violations.seen
     assert not errors, errors
     assert hosts == {urlsplit(live_server.url).netloc}
+
+
+def test_an_admin_makes_a_key_in_the_admin_and_the_api_answers_it(live_server, sign_in, csp_violations):
+    from feedback_portal.models import User
+    from tests.factories import RecruiterFactory
+
+    admin = RecruiterFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    page = csp_violations(sign_in(admin.email))
+
+    page.goto(f"{live_server.url}/admin/integrations/apikey/add/")
+    page.get_by_label("Name").fill("Bullhorn sync")
+    page.get_by_label("Read applications").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("shown only this once")).to_be_visible()
+    key = page.locator("#api-key").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 720})
+        page.screenshot(path=SCREENSHOTS / f"api-key-made-{width}.png", full_page=True)
+    answer = page.request.get(
+        f"{live_server.url}/api/v1/applications", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert answer.status == 200
+    assert answer.json()["results"] == []
+    # Back on the list, the key is known by its first characters only.
+    page.goto(f"{live_server.url}/admin/integrations/apikey/")
+    expect(page.get_by_text(key[:12])).to_be_visible()
+    assert key not in page.content()
+    assert not csp_violations.seen, csp_violations.seen
