@@ -345,6 +345,9 @@ class Application(models.Model):
         related_query_name="application",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When anything about the application last changed: the API's "updated since" reads it, so an
+    # applicant-tracking system can fetch only what moved. Services that save some fields list it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -362,6 +365,8 @@ class Application(models.Model):
             # A client's open requests (count_open_requests, Client.with_counts): the client's
             # applications' ids from the index alone, to join to the open requests' partial index.
             models.Index(fields=["client", "id"], name="application_client_idx"),
+            # The API's list filtered to what changed since a moment (`updated_since`).
+            models.Index(fields=["updated_at"], name="application_updated_idx"),
         ]
         constraints = [
             # One application per id of the applicant-tracking system; most have none.

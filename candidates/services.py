@@ -212,7 +212,7 @@ def describe_application(
     )
     application.company_as_described = company
     application.candidate = candidate
-    application.save(update_fields=["company_as_described", "candidate"])
+    application.save(update_fields=["company_as_described", "candidate", "updated_at"])
     return application
 
 
@@ -241,7 +241,7 @@ def holding_client() -> Client:
 def set_interviewers(*, application: Application, names: str) -> Application:
     """List who interviewed the candidate, one name per line (tidied; blank lines dropped)."""
     application.interviewers = "\n".join(tidy(line) for line in names.splitlines() if line.strip())
-    application.save(update_fields=["interviewers"])
+    application.save(update_fields=["interviewers", "updated_at"])
     return application
 
 
@@ -249,7 +249,11 @@ def set_interviewers(*, application: Application, names: str) -> Application:
 def confirm_application(*, application: Application, client: Client | None = None) -> bool:
     """The recruiter confirms a candidate-described application at triage, with the client the
     candidate meant when it differs from the one matched (or none was). False if already done."""
-    changes = {"is_confirmed": True, **({"client": client} if client is not None else {})}
+    changes = {
+        "is_confirmed": True,
+        "updated_at": timezone.now(),
+        **({"client": client} if client is not None else {}),
+    }
     confirmed = bool(Application.objects.filter(pk=application.pk, is_confirmed=False).update(**changes))
     if confirmed:
         audit.record_change(
@@ -276,7 +280,7 @@ def record_outcome(
     application.outcome_on = outcome_on or (
         timezone.localdate() if outcome != Application.Outcome.PENDING else None
     )
-    application.save(update_fields=["outcome", "outcome_on"])
+    application.save(update_fields=["outcome", "outcome_on", "updated_at"])
     if (application.outcome, application.outcome_on) != before:
         outcome_recorded.send(Application, application=application, at=timezone.now())
     if invite:

@@ -60,10 +60,17 @@ def _limit_reached(form, limit: Limit, done) -> bool:
 
 
 def _invitations_limited(request: HttpRequest, form) -> bool:
-    """Invitations typed by hand, counted by the e-mails about this recruiter's applications."""
+    """Invitations typed by hand, counted by the e-mails about this recruiter's applications.
+
+    Those about applications the applicant-tracking system sends through the API are its
+    invitations, not the recruiter's typing, and are left out (an invitation typed by hand on such
+    an application is left out too: the outbox does not say who asked for an e-mail).
+    """
     if not form.cleaned_data.get("invite"):
         return False
-    sent = OutboundEmail.objects.filter(kind=FEEDBACK_INVITATION.name, application__recruiter=request.user)
+    sent = OutboundEmail.objects.filter(
+        kind=FEEDBACK_INVITATION.name, application__recruiter=request.user
+    ).exclude(application__source=Application.Source.API)
     return _limit_reached(form, HOURLY_INVITATIONS, sent)
 
 

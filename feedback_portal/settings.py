@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "auditlog",
     "allauth.mfa",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -368,6 +371,40 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "object-src": [NONE],
     }
+}
+
+# --- The REST API (integrations/, under /api/v1/) -----------------------------
+# API keys only: no session, so a signed-in browser's cookie never acts on the API and no page
+# needs a CSRF exemption. JSON in and out; every error as problem+json.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integrations.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integrations.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.authentication.PerKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "integrations.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Calls per API key, e.g. "120/min" or "5000/hour"; past it the API answers 429 with Retry-After.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Feedback Portal API",
+    "DESCRIPTION": "Applications from the agency's applicant-tracking system, and the state of "
+    "candidates' feedback requests. Authenticate with `Authorization: Bearer <API key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are public: they say how to call the API, and nothing about the agency.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # The docs page's script and styles from the portal's own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "candidates.models.Application.Outcome",
+        "StageEnum": "candidates.models.Application.Stage",
+    },
 }
 
 # --- Logging: a hiring manager's link never reaches a log ---------------------

@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dev/mailbox/", views.mailbox, name="dev_mailbox"),
     path("dev/mailbox/<str:message_id>/html/", views.mailbox_html, name="dev_mailbox_html"),
+    # The REST API (the integrations app: included by name, so nothing here imports it).
+    path("api/v1/", include("integrations.urls")),
     path("", include("candidates.urls")),
     path("", include("requests_app.urls")),
 ]
