@@ -384,3 +384,7 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"months": 13},
     },
 }
+
+# CSV import of applications (integrations): the largest file and the most rows one import takes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
