@@ -20,4 +20,5 @@ urlpatterns = [
     path("dev/mailbox/<str:message_id>/html/", views.mailbox_html, name="dev_mailbox_html"),
     path("", include("candidates.urls")),
     path("", include("requests_app.urls")),
+    path("", include("integrations.urls")),
 ]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 
 from candidates import services as candidate_services
 from candidates.models import Application, Client
@@ -35,8 +36,8 @@ def check_size(size: int) -> None:
     """imports.FileRefused when a file of `size` bytes is over the limit (IMPORT_MAX_BYTES)."""
     if size > settings.IMPORT_MAX_BYTES:
         raise imports.FileRefused(
-            f"This file is {size / 1_048_576:.1f} MB; one import takes at most "
-            f"{settings.IMPORT_MAX_BYTES / 1_048_576:g} MB. Split it into smaller files and import each."
+            f"This file is {filesizeformat(size)}; one import takes at most "
+            f"{filesizeformat(settings.IMPORT_MAX_BYTES)}. Split it into smaller files and import each."
         )
 
 

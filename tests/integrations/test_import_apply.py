@@ -5,15 +5,13 @@ import io
 import time
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates.emails import FEEDBACK_INVITATION
 from candidates.models import Application, Client
 from feedback_portal.models import OutboundEmail
 from integrations import services
-from integrations.models import ImportBatch, ImportRow
+from integrations.models import ImportBatch
 from tests.integrations.csvfiles import applicant, csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +24,12 @@ def acme(client_factory, recruiter):
 
 def run_import(data: bytes, recruiter, capture, *, create_clients=False, invite=False) -> ImportBatch:
     batch = services.start_import(
-        parsed=services.parse_upload(data=data), file_name="ats.csv", importer=recruiter,
-        create_clients=create_clients, invite=invite,
-    )  # fmt: skip
+        parsed=services.parse_upload(data=data),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=create_clients,
+        invite=invite,
+    )
     with capture(execute=True):
         services.confirm_import(batch=batch, now=timezone.now())
     batch.refresh_from_db()
@@ -37,9 +38,12 @@ def run_import(data: bytes, recruiter, capture, *, create_clients=False, invite=
 
 def test_nothing_is_written_until_the_import_is_confirmed(acme, recruiter):
     batch = services.start_import(
-        parsed=services.parse_upload(data=csv_bytes([applicant(1)])), file_name="ats.csv",
-        importer=recruiter, create_clients=False, invite=True,
-    )  # fmt: skip
+        parsed=services.parse_upload(data=csv_bytes([applicant(1)])),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=True,
+    )
 
     assert (batch.state, batch.to_create) == (ImportBatch.State.PREVIEW, 1)
     assert not Application.objects.exists()
@@ -88,9 +92,13 @@ def test_an_update_records_the_outcome_as_the_recruiters_form_does(
     acme, recruiter, application_factory, django_capture_on_commit_callbacks
 ):
     waiting = application_factory(
-        client=acme, candidate=None, candidate_email="candidate1@example.test", external_id="ATS-1",
-        outcome="pending", outcome_on=None,
-    )  # fmt: skip
+        client=acme,
+        candidate=None,
+        candidate_email="candidate1@example.test",
+        external_id="ATS-1",
+        outcome="pending",
+        outcome_on=None,
+    )
 
     batch = run_import(
         csv_bytes([applicant(1, outcome_on="")]), recruiter, django_capture_on_commit_callbacks, invite=True
@@ -142,9 +150,14 @@ def test_a_row_that_no_longer_fits_when_applied_is_refused_then(
 ):
     riley = recruiter_factory(email="riley@agency.test")
     batch = services.start_import(
-        parsed=services.parse_upload(data=csv_bytes([applicant(1, recruiter_email=riley.email), applicant(2)])),
-        file_name="ats.csv", importer=recruiter, create_clients=False, invite=False,
-    )  # fmt: skip
+        parsed=services.parse_upload(
+            data=csv_bytes([applicant(1, recruiter_email=riley.email), applicant(2)])
+        ),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=False,
+    )
     riley.is_active = False  # left the agency between the preview and the confirmation
     riley.save()
 
@@ -171,8 +184,11 @@ def test_each_batch_of_rows_costs_the_same_queries_whatever_its_size(
 ):
     batch = services.start_import(
         parsed=services.parse_upload(data=csv_bytes([applicant(n) for n in range(60)])),
-        file_name="ats.csv", importer=recruiter, create_clients=False, invite=False,
-    )  # fmt: skip
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=False,
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING)
 
     for size in (10, 50):
@@ -197,23 +213,38 @@ def test_ten_thousand_rows_with_twelve_broken_and_the_same_file_again(
     acme, recruiter, django_capture_on_commit_callbacks, capsys
 ):
     broken = {
-        17: {"client": "Globex"}, 403: {"interviewed_on": "2026-13-01"}, 999: {"candidate_email": "no-at-sign"},
-        1500: {"recruiter_email": "gone@agency.test"}, 2222: {"stage": "Coffee"}, 3000: {"outcome": "Perhaps"},
-        4100: {"candidate_name": ""}, 5005: {"role_title": ""}, 6006: {"outcome_on": "yesterday"},
-        7007: {"client": ""}, 8008: {"candidate_email": "two@@example.test"}, 9999: {"stage": "Third"},
-    }  # fmt: skip
+        17: {"client": "Globex"},
+        403: {"interviewed_on": "2026-13-01"},
+        999: {"candidate_email": "no-at-sign"},
+        1500: {"recruiter_email": "gone@agency.test"},
+        2222: {"stage": "Coffee"},
+        3000: {"outcome": "Perhaps"},
+        4100: {"candidate_name": ""},
+        5005: {"role_title": ""},
+        6006: {"outcome_on": "yesterday"},
+        7007: {"client": ""},
+        8008: {"candidate_email": "two@@example.test"},
+        9999: {"stage": "Third"},
+    }
     rows = [applicant(n, **broken.get(n, {})) for n in range(10_000)]
     data = csv_bytes(rows, bom=True)
 
     started = time.monotonic()
     batch = services.start_import(
-        parsed=services.parse_upload(data=data), file_name="ats.csv", importer=recruiter,
-        create_clients=False, invite=False,
-    )  # fmt: skip
+        parsed=services.parse_upload(data=data),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=False,
+    )
     previewed = time.monotonic()
     assert (batch.rows_total, batch.to_create, batch.to_update, batch.to_leave, batch.errors) == (
-        10_000, 9_988, 0, 0, 12,
-    )  # fmt: skip
+        10_000,
+        9_988,
+        0,
+        0,
+        12,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.confirm_import(batch=batch, now=timezone.now())
     applied = time.monotonic()

@@ -44,9 +44,16 @@ def test_without_an_external_id_client_email_in_any_case_and_job_reference_find_
     acme, recruiter, application_factory
 ):
     existing = application_factory(
-        client=acme, candidate=None, candidate_name="Candidate 00001", candidate_email="candidate1@example.test",
-        job_reference="JOB-1", stage="second", interviewed_on=None, outcome="pending", outcome_on=None,
-    )  # fmt: skip
+        client=acme,
+        candidate=None,
+        candidate_name="Candidate 00001",
+        candidate_email="candidate1@example.test",
+        job_reference="JOB-1",
+        stage="second",
+        interviewed_on=None,
+        outcome="pending",
+        outcome_on=None,
+    )
 
     (checked,) = check(
         [applicant(1, external_id="", candidate_email="Candidate1@EXAMPLE.test", client="ACME analytics")],
@@ -60,15 +67,28 @@ def test_without_an_external_id_client_email_in_any_case_and_job_reference_find_
 
 def test_a_row_that_says_what_the_application_says_is_unchanged(acme, recruiter, application_factory):
     application_factory(
-        client=acme, candidate=None, candidate_name="Sam Carter", candidate_email="sam@example.test",
-        role_title="Data Analyst", job_reference="", stage="first", outcome="pending", outcome_on=None,
-    )  # fmt: skip
+        client=acme,
+        candidate=None,
+        candidate_name="Sam Carter",
+        candidate_email="sam@example.test",
+        role_title="Data Analyst",
+        job_reference="",
+        stage="first",
+        outcome="pending",
+        outcome_on=None,
+    )
 
     (checked,) = check(
-        [row(candidate_name="Sam Carter", candidate_email="sam@example.test", client="Acme Analytics",
-             role_title="Data Analyst")],
+        [
+            row(
+                candidate_name="Sam Carter",
+                candidate_email="sam@example.test",
+                client="Acme Analytics",
+                role_title="Data Analyst",
+            )
+        ],
         recruiter,
-    )  # fmt: skip
+    )
 
     assert checked.action == ImportRow.Action.UNCHANGED
 
@@ -90,15 +110,32 @@ def test_each_problem_is_named_with_its_column_and_a_plain_reason(acme, recruite
 
     found = [(c.number, e["column"], e["reason"]) for c in checked for e in c.errors]
     assert found == [
-        (2, "client", "unknown client “Globex”: add it on the Clients page, or import with “Add clients the portal does not know”"),
+        (
+            2,
+            "client",
+            "unknown client “Globex”: add it on the Clients page, or import with "
+            "“Add clients the portal does not know”",
+        ),
         (3, "interviewed on", "bad date “31/02/2026”: write it as 2026-03-14 (or 14/03/2026)"),
         (4, "candidate e-mail", "e-mail not valid: “not-an-address”"),
-        (5, "recruiter e-mail", "unknown recruiter “nobody@agency.test”: nobody signs in as a recruiter with it"),
-        (6, "stage", "unknown stage “Lunch”: use one of Screening, 1st interview, 2nd interview, Final interview"),
-        (7, "outcome", "unknown outcome “Maybe”: use one of Pending, Not selected, Role withdrawn, Role reposted, Hired"),
+        (
+            5,
+            "recruiter e-mail",
+            "unknown recruiter “nobody@agency.test”: nobody signs in as a recruiter with it",
+        ),
+        (
+            6,
+            "stage",
+            "unknown stage “Lunch”: use one of Screening, 1st interview, 2nd interview, Final interview",
+        ),
+        (
+            7,
+            "outcome",
+            "unknown outcome “Maybe”: use one of Pending, Not selected, Role withdrawn, Role reposted, Hired",
+        ),
         (8, "candidate name", "candidate name is empty"),
         (9, "outcome on", f"the date {days_ago(-3)} is in the future"),
-    ]  # fmt: skip
+    ]
     assert [c.action for c in checked].count(ImportRow.Action.ERROR) == 8
     # Row 10 repeats row 2's external id, but row 2 was refused: row 10 is the one imported.
     assert checked[-1].action == ImportRow.Action.CREATE
