@@ -74,13 +74,20 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_batch(request: HttpRequest, batch_uuid: UUID) -> HttpResponse:
     """One import: its preview until confirmed, then its progress (the page reloads itself every
-    two seconds, no script needed), then what it did.
+    two seconds, no script needed, unless the reader stops it), then what it did.
 
     Queries: the signed-in user, the import, then one per table of rows shown (at most four).
     """
     batch = import_for_recruiter(request, batch_uuid)
     rows = batch.rows.order_by("number")
-    context = {"batch": batch, "rows_shown": ROWS_SHOWN, "may_change": _may_change(request, batch)}
+    in_progress = batch.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING)
+    context = {
+        "batch": batch,
+        "rows_shown": ROWS_SHOWN,
+        "may_change": _may_change(request, batch),
+        # A page that reloads itself can be stopped (WCAG 2.2.1): `?still=1` keeps it still.
+        "auto_refresh": in_progress and not request.GET.get("still"),
+    }
     if batch.state == ImportBatch.State.PREVIEW:
         context["tables"] = [
             {

@@ -84,6 +84,11 @@ def test_while_importing_the_page_shows_a_progress_bar_and_refreshes_itself(
     assert '<meta http-equiv="refresh" content="2">' in html
     assert re.search(r'<progress [^>]*max="4" value="1"', html)
     assert "1 of 4 rows done (25%)" in text(response)
+    # The reader can stop it (WCAG 2.2.1), and start it again.
+    still = recruiter_client.get(f"{PAGE}{batch.uuid}/", {"still": "1"})
+    assert 'http-equiv="refresh"' not in still.content.decode()
+    assert "1 of 4 rows done (25%)" in text(still)
+    assert "Refresh automatically" in text(still)
 
 
 def test_the_error_report_lists_each_problem_with_the_row_as_written(recruiter_client, acme):
