@@ -50,11 +50,18 @@ def _limit_reached(form, limit: Limit, done) -> bool:
     return False
 
 
+# Applications that arrived from the agency's tracking system: their invitations were not typed.
+IMPORTED = (Application.Source.IMPORT, Application.Source.API)
+
+
 def _invitations_limited(request: HttpRequest, form) -> bool:
-    """Invitations typed by hand, counted by the e-mails about this recruiter's applications."""
+    """Invitations typed by hand, counted by the e-mails about this recruiter's applications
+    (those that arrived by import or the API left out)."""
     if not form.cleaned_data.get("invite"):
         return False
-    sent = OutboundEmail.objects.filter(kind=FEEDBACK_INVITATION.name, application__recruiter=request.user)
+    sent = OutboundEmail.objects.filter(
+        kind=FEEDBACK_INVITATION.name, application__recruiter=request.user
+    ).exclude(application__source__in=IMPORTED)
     return _limit_reached(form, HOURLY_INVITATIONS, sent)
 
 

@@ -126,10 +126,38 @@ def apply_import(*, batch_id: int, now: datetime) -> ImportBatch:
     if claimed:
         while apply_rows(batch_id=batch_id):
             pass
-        ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.RUNNING).update(
-            state=ImportBatch.State.DONE, finished_at=now
-        )
+        # Done only when no row is left, counting rows another worker still holds: that worker
+        # says it is done when it has committed them.
+        if not _pending(batch_id).exists():
+            ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.RUNNING).update(
+                state=ImportBatch.State.DONE, finished_at=now
+            )
     return ImportBatch.objects.get(pk=batch_id)
+
+
+def _pending(batch_id: int):
+    """The rows of an import still to apply (served by import_row_pending_idx)."""
+    return ImportRow.objects.filter(batch_id=batch_id, result="").exclude(action=ImportRow.Action.ERROR)
+
+
+# A confirmed import is enqueued again when it has not moved for this long: its task was lost.
+RESUME_AFTER = timedelta(minutes=10)
+
+
+def resume_imports(*, now: datetime) -> int:
+    """Enqueue again the confirmed imports that are not done, confirmed more than RESUME_AFTER ago.
+
+    Safe even when the first task still runs: each transaction claims its rows, skipping those
+    another worker holds, so no row is applied twice.
+    """
+    from .tasks import apply_import
+
+    stuck = ImportBatch.objects.filter(
+        state__in=[ImportBatch.State.QUEUED, ImportBatch.State.RUNNING], confirmed_at__lt=now - RESUME_AFTER
+    ).values_list("pk", flat=True)
+    for batch_id in stuck:
+        apply_import.delay(batch_id)
+    return len(stuck)
 
 
 @transaction.atomic
@@ -143,9 +171,10 @@ def apply_rows(*, batch_id: int, size: int = ROWS_PER_TRANSACTION) -> int:
     in a few queries for the whole batch.
     """
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
-    pending = ImportRow.objects.filter(batch_id=batch_id, result="").exclude(action=ImportRow.Action.ERROR)
     rows = list(
-        pending.order_by("number").select_for_update(skip_locked=connection.vendor == "postgresql")[:size]
+        _pending(batch_id)
+        .order_by("number")
+        .select_for_update(skip_locked=connection.vendor == "postgresql")[:size]
     )
     if not rows:
         return 0

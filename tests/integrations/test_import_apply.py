@@ -3,6 +3,7 @@
 import csv
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -273,3 +274,46 @@ def test_ten_thousand_rows_with_twelve_broken_and_the_same_file_again(
             f"\n10,000 rows: preview {previewed - started:.1f} s, apply {applied - previewed:.1f} s, "
             f"same file again {finished - applied:.1f} s"
         )
+
+
+def test_invitations_an_import_sends_do_not_count_against_the_recruiters_hourly_limit(
+    acme, recruiter, recruiter_client, application_factory, django_capture_on_commit_callbacks
+):
+    from candidates.views import HOURLY_INVITATIONS
+
+    rows = [applicant(n) for n in range(HOURLY_INVITATIONS.most + 1)]
+    run_import(csv_bytes(rows), recruiter, django_capture_on_commit_callbacks, invite=True)
+    assert OutboundEmail.objects.filter(kind=FEEDBACK_INVITATION.name).count() == HOURLY_INVITATIONS.most + 1
+    typed = application_factory(client=acme, recruiter=recruiter, outcome=Application.Outcome.PENDING)
+
+    page = recruiter_client.post(
+        f"/dashboard/applications/{typed.uuid}/outcome/",
+        {"outcome": Application.Outcome.NOT_SELECTED, "invite": "on"},
+    )
+
+    assert page.status_code == 302
+    assert OutboundEmail.objects.filter(kind=FEEDBACK_INVITATION.name, application=typed).exists()
+
+
+def test_a_confirmed_import_whose_task_was_lost_is_resumed(
+    acme, recruiter, django_capture_on_commit_callbacks
+):
+    batch = services.start_import(
+        parsed=services.parse_upload(data=csv_bytes([applicant(1), applicant(2)])),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=False,
+    )
+    confirmed = timezone.now() - timedelta(minutes=11)
+    # Confirmed, but the message never reached a worker.
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.QUEUED, confirmed_at=confirmed)
+    services.apply_rows(batch_id=batch.pk, size=1)  # a worker got one transaction in, then died
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING)
+
+    assert services.resume_imports(now=confirmed + timedelta(minutes=9)) == 0  # not yet: it may still run
+    assert services.resume_imports(now=timezone.now()) == 1
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.created, batch.processed) == (ImportBatch.State.DONE, 2, 2)
+    assert Application.objects.count() == 2
