@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from candidates.models import Application, Client
 from feedback_portal.models import User
+from feedback_portal.text import visible
 
 from .models import ImportRow
 
@@ -150,7 +151,8 @@ def read_csv(data: bytes, *, max_rows: int) -> Parsed:
             values = {c.key: "" for c in COLUMNS}
             for column, cell in zip(columns, cells, strict=False):
                 if column is not None:
-                    values[column.key] = cell.strip()
+                    # As every form the portal reads: no characters that reorder or hide text.
+                    values[column.key] = visible(cell).strip()
             if len(cells) > len(columns):
                 values["_extra"] = [cell for cell in cells[len(columns) :] if cell.strip()]
             rows.append((number, values))

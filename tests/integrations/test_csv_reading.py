@@ -91,3 +91,17 @@ def test_more_rows_than_allowed_is_refused():
     with pytest.raises(FileRefused, match="more than 3 rows"):
         read_csv(csv_bytes([SAM] * 4), max_rows=3)
     assert len(read_csv(csv_bytes([SAM] * 3), max_rows=3).rows) == 3
+
+
+def test_characters_that_reorder_or_hide_text_are_taken_out_as_from_every_form():
+    disguised = row(
+        candidate_name="Sam\u202eretraC",
+        candidate_email="sam\u200b@example.test",
+        client="Acme Analytics",
+        role_title="Data Analyst",
+    )
+
+    values = read_csv(csv_bytes([disguised]), max_rows=5).rows[0][1]
+
+    assert values["candidate_name"] == "SamretraC"
+    assert values["candidate_email"] == "sam@example.test"

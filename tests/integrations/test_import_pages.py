@@ -238,3 +238,48 @@ def test_cancelling_a_preview_keeps_the_record_and_drops_the_rows(recruiter_clie
 
 def test_an_unknown_import_is_not_found(recruiter_client):
     assert recruiter_client.get(f"{PAGE}00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_the_finished_import_keeps_its_query_budget(
+    recruiter_client, acme, recruiter, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from integrations import services
+
+    upload(recruiter_client, csv_bytes([applicant(n, stage="Tea" if n % 3 == 0 else "") for n in range(90)]))
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_import(batch=batch, now=timezone.now())
+
+    # the signed-in user; the import; the first 50 rows with errors
+    with django_assert_num_queries(3):
+        response = recruiter_client.get(f"{PAGE}{batch.uuid}/")
+
+    page = text(response)
+    assert "60 created 0 updated 0 unchanged 30 with errors" in page
+    assert "The first 50 of 30 shown" not in page
+
+
+def test_admins_read_imports_in_the_admin_and_cannot_change_them(client, recruiter, acme):
+    from feedback_portal.models import User
+
+    admin = User.objects.create_superuser("boss@agency.test", "pw-long-enough-2026")
+    client.force_login(recruiter)
+    upload(client, csv_bytes([applicant(1)]), name="monday.csv")
+    batch = ImportBatch.objects.get()
+    client.force_login(admin)
+
+    listing = client.get("/admin/integrations/importbatch/")
+    one = client.get(f"/admin/integrations/importbatch/{batch.pk}/change/")
+    rows = client.get("/admin/integrations/importrow/")
+
+    assert "monday.csv" in text(listing)
+    assert one.status_code == 200
+    assert "Save and continue editing" not in one.content.decode()  # read-only
+    assert "monday.csv" in text(rows)
+    assert client.get("/admin/integrations/importbatch/add/").status_code == 403
+    assert (
+        client.post(f"/admin/integrations/importbatch/{batch.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert ImportBatch.objects.exists()
