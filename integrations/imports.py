@@ -219,10 +219,41 @@ class Checked:
     fields: dict = field(default_factory=dict)  # what the row sets, for a new application
     changes: dict = field(default_factory=dict)  # what it changes on an existing one
 
+    def described_changes(self) -> list[dict]:
+        """What an update changes, in the recruiter's words: column, from, to."""
+        return [
+            {
+                "column": CHANGED_LABELS.get(name, name),
+                "from": _shown(getattr(self.application, name)),
+                "to": _shown(value),
+            }
+            for name, value in self.changes.items()
+        ]
+
     def refuse(self, column: str, reason: str) -> None:
         self.errors.append(
             {"column": BY_KEY[column].header if column in BY_KEY else column, "reason": reason}
         )
+
+
+# An application's fields as the preview names them when a row changes them.
+CHANGED_LABELS = {
+    **{column.key: column.header for column in COLUMNS},
+    "client": "client",
+    "recruiter": "recruiter",
+}
+
+
+def _shown(value) -> str:
+    """A field's value as the preview shows it."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        stage, outcome = Application.Stage, Application.Outcome
+        return dict(stage.choices).get(value) or dict(outcome.choices).get(value) or value
+    return str(value)
 
 
 @dataclass
@@ -332,7 +363,7 @@ def _check_values(row: Checked, *, known: Known, importer: User, create_clients:
 def _wanted(values: dict) -> dict:
     """What the row's cells set, as the application's fields (blank optional cells left out)."""
     wanted = {
-        "candidate_name": " ".join(values["candidate_name"].split()),
+        "candidate_name": values["candidate_name"].strip(),  # as create_application keeps it
         "candidate_email": values["candidate_email"].strip().lower(),
         "role_title": values["role_title"].strip(),
     }
@@ -399,6 +430,8 @@ def check_rows(
         if row.application is None:
             row.action = ImportRow.Action.CREATE
             row.fields = wanted
+            if wanted.get("outcome") in Application.NEGATIVE_OUTCOMES and "outcome_on" not in wanted:
+                wanted["outcome_on"] = today  # as the recruiter's form dates a turn-down
             continue
         application = row.application
         if row.client is not None and row.client.pk != application.client_id:

@@ -104,6 +104,9 @@ class ImportRow(models.Model):
         max_length=10, choices=Action.choices, blank=True, help_text="What the import did (blank until then)."
     )
     errors = models.JSONField(default=list, help_text="Each problem: its column and the reason.")
+    changes = models.JSONField(
+        default=list, blank=True, help_text="What the preview found the row changes: column, from, to."
+    )
     application = models.ForeignKey(
         "candidates.Application",
         null=True,

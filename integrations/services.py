@@ -76,6 +76,7 @@ def start_import(
                 values=row.values,
                 action=row.action,
                 errors=row.errors,
+                changes=row.described_changes(),
                 application=row.application,
             )
             for row in checked

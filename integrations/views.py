@@ -96,6 +96,7 @@ def import_batch(request: HttpRequest, batch_uuid: UUID) -> HttpResponse:
                 "count": count,
                 "rows": list(rows.filter(action=action)[:ROWS_SHOWN]),
                 "with_errors": action == ImportRow.Action.ERROR,
+                "with_changes": action == ImportRow.Action.UPDATE,
             }
             for action, label, count in (
                 (ImportRow.Action.ERROR, "Rows with errors", batch.errors),

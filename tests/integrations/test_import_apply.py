@@ -317,3 +317,17 @@ def test_a_confirmed_import_whose_task_was_lost_is_resumed(
     batch.refresh_from_db()
     assert (batch.state, batch.created, batch.processed) == (ImportBatch.State.DONE, 2, 2)
     assert Application.objects.count() == 2
+
+
+def test_names_written_oddly_and_turn_downs_without_a_date_import_the_same_twice(
+    acme, recruiter, django_capture_on_commit_callbacks
+):
+    data = csv_bytes([applicant(1, candidate_name="  Sam   Carter ", outcome_on="", external_id="")])
+
+    first = run_import(data, recruiter, django_capture_on_commit_callbacks)
+    again = run_import(data, recruiter, django_capture_on_commit_callbacks)
+
+    application = Application.objects.get()
+    assert application.candidate_name == "Sam   Carter"  # kept as the recruiter's form keeps it
+    assert application.outcome_on == timezone.localdate()  # dated today, as the form dates it
+    assert (first.created, again.unchanged) == (1, 1)

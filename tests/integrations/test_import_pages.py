@@ -34,7 +34,9 @@ def text(response) -> str:
 
 
 def test_a_recruiter_uploads_a_file_and_sees_the_preview(recruiter_client, acme, application_factory):
-    application_factory(client=acme, candidate=None, external_id="ATS-2", candidate_email="old@example.test")
+    application_factory(
+        client=acme, candidate=None, external_id="ATS-2", candidate_email="old@example.test", stage="first"
+    )
     data = csv_bytes([applicant(1), applicant(2), applicant(3, client="Globex")], delimiter=";", bom=True)
 
     response = upload(recruiter_client, data)
@@ -46,6 +48,8 @@ def test_a_recruiter_uploads_a_file_and_sees_the_preview(recruiter_client, acme,
     assert "Nothing is saved until you confirm." in page
     assert "client : unknown client “Globex”" in page
     assert "Import 2 rows" in page
+    assert "candidate e-mail : old@example.test → candidate2@example.test" in page
+    assert "stage : 1st interview → 2nd interview" in page
     assert Application.objects.count() == 1  # nothing written yet
 
 
