@@ -85,7 +85,17 @@ def test_upload_preview_confirm_progress_and_the_error_report(
 ):
     PortalSettings.load()
     riley = recruiter_factory(name="Riley Recruiter")
-    client_factory(name="Acme Analytics", owner=riley)
+    acme = client_factory(name="Acme Analytics", owner=riley)
+    Application.objects.create(
+        client=acme,
+        recruiter=riley,
+        candidate_name="Candidate 00010",
+        candidate_email="candidate10@example.test",
+        role_title="Data Analyst",
+        job_reference="JOB-10",
+        stage="first",
+        external_id="ATS-10",
+    )
     broken = {5: {"client": "Globex"}, 17: {"interviewed_on": "31/02/2026"}, 40: {"candidate_email": "sam@"}}
     rows = [applicant(n, **broken.get(n, {})) for n in range(60)]
     ats = tmp_path / "ats-export.csv"
@@ -113,14 +123,18 @@ def test_upload_preview_confirm_progress_and_the_error_report(
 
     expect(page.get_by_role("heading", name="What the import would do")).to_be_visible()
     counts = page.get_by_role("list", name="Rows by what would happen to them")
-    expect(counts).to_contain_text("57 to create")
+    expect(counts).to_contain_text("56 to create")
+    expect(counts).to_contain_text("1 to update")
     expect(counts).to_contain_text("3 with errors")
     errors = page.get_by_role("table", name="Rows with errors")
     expect(errors).to_contain_text("unknown client “Globex”")
     expect(errors).to_contain_text("bad date “31/02/2026”")
     expect(errors).to_contain_text("e-mail not valid: “sam@”")
+    expect(page.get_by_role("table", name="Applications to update")).to_contain_text(
+        "stage: 1st interview → 2nd interview"
+    )
     shoot(page, "import-preview")
-    assert Application.objects.count() == 0
+    assert Application.objects.count() == 1
 
     page.get_by_role("button", name="Import 57 rows").click()
     expect(page.get_by_role("heading", name="Importing…")).to_be_visible()
@@ -131,10 +145,12 @@ def test_upload_preview_confirm_progress_and_the_error_report(
     held_worker()  # the worker takes the queued import; the page refreshes itself until done
     expect(page.get_by_role("heading", name="Done")).to_be_visible(timeout=30_000)
     done = page.get_by_role("list", name="What the import did")
-    expect(done).to_contain_text("57 created")
+    expect(done).to_contain_text("56 created")
+    expect(done).to_contain_text("1 updated")
     expect(done).to_contain_text("3 with errors")
     shoot(page, "import-done")
-    assert Application.objects.filter(source=Application.Source.IMPORT).count() == 57
+    assert Application.objects.filter(source=Application.Source.IMPORT).count() == 56
+    assert Application.objects.get(external_id="ATS-10").stage == Application.Stage.SECOND
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the error report (CSV)").click()
