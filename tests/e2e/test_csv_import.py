@@ -114,11 +114,11 @@ def test_upload_preview_confirm_progress_and_the_error_report(
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("alert")).to_contain_text("This is an Excel workbook, not a CSV file.")
     expect(page.get_by_label("Add clients the portal does not know")).to_be_checked()
-    shoot(page, "import-refused")
+    shoot(page, "csv-import-refused")
 
     page.get_by_label("Add clients the portal does not know").uncheck()
     page.get_by_label("CSV file", exact=True).set_input_files(ats)
-    shoot(page, "import-upload")
+    shoot(page, "csv-import-upload")
     page.get_by_role("button", name="Upload and preview").click()
 
     expect(page.get_by_role("heading", name="What the import would do")).to_be_visible()
@@ -133,14 +133,14 @@ def test_upload_preview_confirm_progress_and_the_error_report(
     expect(page.get_by_role("table", name="Applications to update")).to_contain_text(
         "stage: 1st interview → 2nd interview"
     )
-    shoot(page, "import-preview")
+    shoot(page, "csv-import-preview")
     assert Application.objects.count() == 1
 
     page.get_by_role("button", name="Import 57 rows").click()
     expect(page.get_by_role("heading", name="Importing…")).to_be_visible()
     expect(page.locator("progress")).to_have_attribute("value", "0")
     expect(page.get_by_role("status")).to_contain_text("0 of 57 rows done (0%)")
-    shoot(page, "import-progress")
+    shoot(page, "csv-import-progress")
 
     held_worker()  # the worker takes the queued import; the page refreshes itself until done
     expect(page.get_by_role("heading", name="Done")).to_be_visible(timeout=30_000)
@@ -148,7 +148,7 @@ def test_upload_preview_confirm_progress_and_the_error_report(
     expect(done).to_contain_text("56 created")
     expect(done).to_contain_text("1 updated")
     expect(done).to_contain_text("3 with errors")
-    shoot(page, "import-done")
+    shoot(page, "csv-import-done")
     assert Application.objects.filter(source=Application.Source.IMPORT).count() == 56
     assert Application.objects.get(external_id="ATS-10").stage == Application.Stage.SECOND
 
@@ -166,7 +166,7 @@ def test_upload_preview_confirm_progress_and_the_error_report(
     past = page.get_by_role("table", name="The latest imports, newest first")
     expect(past).to_contain_text("ats-export.csv")
     expect(past).to_contain_text("Riley Recruiter")
-    shoot(page, "import-list")
+    shoot(page, "csv-import-list")
 
 
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe-core is injected into the page
