@@ -12,7 +12,7 @@ import io
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 
@@ -125,7 +125,7 @@ def apply_import(*, batch_id: int, now: datetime) -> ImportBatch:
         pk=batch_id, state__in=[ImportBatch.State.QUEUED, ImportBatch.State.RUNNING]
     ).update(state=ImportBatch.State.RUNNING)
     if claimed:
-        while apply_rows(batch_id=batch_id):
+        while _apply_next(batch_id):
             pass
         # Done only when no row is left, counting rows another worker still holds: that worker
         # says it is done when it has committed them.
@@ -134,6 +134,45 @@ def apply_import(*, batch_id: int, now: datetime) -> ImportBatch:
                 state=ImportBatch.State.DONE, finished_at=now
             )
     return ImportBatch.objects.get(pk=batch_id)
+
+
+# Said of a row the database refused when it was written, though it passed the checks: another
+# application took its external id meanwhile (the API, a recruiter), or the like.
+REFUSED_ON_WRITE = "could not be saved: another application took its external id meanwhile; import it again"
+
+
+def _apply_next(batch_id: int) -> int:
+    """The next transaction of rows; if the database refuses one of its writes, its rows one at a
+    time instead, so the one row it refuses is reported and the import goes on. Rows applied."""
+    try:
+        return apply_rows(batch_id=batch_id)
+    except IntegrityError:
+        done = 0
+        for _ in range(ROWS_PER_TRANSACTION):
+            try:
+                applied = apply_rows(batch_id=batch_id, size=1)
+            except IntegrityError:
+                applied = _refuse_next(batch_id)
+            if not applied:
+                break
+            done += applied
+        return done
+
+
+@transaction.atomic
+def _refuse_next(batch_id: int) -> int:
+    row = _pending(batch_id).order_by("number").select_for_update(skip_locked=_skip_locked()).first()
+    if row is None:
+        return 0
+    row.result, row.errors = ImportRow.Action.ERROR, [{"column": "row", "reason": REFUSED_ON_WRITE}]
+    row.save(update_fields=["result", "errors"])
+    ImportBatch.objects.filter(pk=batch_id).update(processed=F("processed") + 1, failed=F("failed") + 1)
+    return 1
+
+
+def _skip_locked() -> bool:
+    # SQLite has no row locks: a worker there is alone with the database file anyway.
+    return connection.vendor == "postgresql"
 
 
 def _pending(batch_id: int):
@@ -172,11 +211,7 @@ def apply_rows(*, batch_id: int, size: int = ROWS_PER_TRANSACTION) -> int:
     in a few queries for the whole batch.
     """
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
-    rows = list(
-        _pending(batch_id)
-        .order_by("number")
-        .select_for_update(skip_locked=connection.vendor == "postgresql")[:size]
-    )
+    rows = list(_pending(batch_id).order_by("number").select_for_update(skip_locked=_skip_locked())[:size])
     if not rows:
         return 0
     checked = imports.check_rows(

@@ -331,3 +331,36 @@ def test_names_written_oddly_and_turn_downs_without_a_date_import_the_same_twice
     assert application.candidate_name == "Sam   Carter"  # kept as the recruiter's form keeps it
     assert application.outcome_on == timezone.localdate()  # dated today, as the form dates it
     assert (first.created, again.unchanged) == (1, 1)
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_rest_still_import(
+    acme, recruiter, application_factory, monkeypatch, django_capture_on_commit_callbacks
+):
+    from integrations import imports
+
+    batch = services.start_import(
+        parsed=services.parse_upload(data=csv_bytes([applicant(n) for n in range(1, 6)])),
+        file_name="ats.csv",
+        importer=recruiter,
+        create_clients=False,
+        invite=False,
+    )
+    # The API creates ATS-3 at the very moment the import checks its rows, so the check misses it.
+    application_factory(client=acme, candidate=None, external_id="ATS-3")
+    read = imports.read_known
+
+    def racing(rows):
+        known = read(rows)
+        known.by_external_id.pop("ATS-3", None)
+        known.by_key.clear()
+        return known
+
+    monkeypatch.setattr(imports, "read_known", racing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_import(batch=batch, now=timezone.now())
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.created, batch.failed, batch.processed) == (ImportBatch.State.DONE, 4, 1, 5)
+    assert report_rows(batch)[0]["row"] == "4"
+    assert "another application took its external id" in report_rows(batch)[0]["reason"]
