@@ -224,8 +224,8 @@ class Checked:
         return [
             {
                 "column": CHANGED_LABELS.get(name, name),
-                "from": _shown(getattr(self.application, name)),
-                "to": _shown(value),
+                "from": _shown(name, getattr(self.application, name)),
+                "to": _shown(name, value),
             }
             for name, value in self.changes.items()
         ]
@@ -244,16 +244,16 @@ CHANGED_LABELS = {
 }
 
 
-def _shown(value) -> str:
+LABELS = {"stage": dict(Application.Stage.choices), "outcome": dict(Application.Outcome.choices)}
+
+
+def _shown(name: str, value) -> str:
     """A field's value as the preview shows it."""
     if value is None or value == "":
         return "(empty)"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        stage, outcome = Application.Stage, Application.Outcome
-        return dict(stage.choices).get(value) or dict(outcome.choices).get(value) or value
-    return str(value)
+    return LABELS.get(name, {}).get(value, str(value))
 
 
 @dataclass
@@ -277,7 +277,7 @@ def read_known(rows: list[tuple[int, dict]]) -> Known:
     Every client's name is read once (an agency has hundreds, not millions); recruiters and
     applications only for the addresses and ids the rows name.
     """
-    clients = {c.name.lower(): c for c in Client.objects.select_related("owner")}
+    clients = {c.name.lower(): c for c in Client.objects.all()}
     recruiter_emails = sorted({v["recruiter_email"].lower() for _, v in rows if v.get("recruiter_email")})
     recruiters = {}
     for chunk in _chunks(recruiter_emails):
@@ -306,7 +306,7 @@ def read_known(rows: list[tuple[int, dict]]) -> Known:
     return Known(clients=clients, recruiters=recruiters, by_external_id=by_external_id, by_key=by_key)
 
 
-def _check_values(row: Checked, *, known: Known, importer: User, create_clients: bool, today: date) -> None:
+def _check_values(row: Checked, *, known: Known, create_clients: bool, today: date) -> None:
     """Each cell checked on its own: required, length, e-mail, dates, stage, outcome, who."""
     values = row.values
     for column in COLUMNS:
@@ -394,7 +394,7 @@ def _identity(values: dict) -> tuple:
 
 
 def check_rows(
-    rows: list[tuple[int, dict]], *, importer: User, create_clients: bool, known: Known | None = None
+    rows: list[tuple[int, dict]], *, create_clients: bool, known: Known | None = None
 ) -> list[Checked]:
     """What importing each row would do: create, update, unchanged, or error with the reasons.
 
@@ -409,7 +409,7 @@ def check_rows(
     for number, values in rows:
         row = Checked(number=number, values=values)
         checked.append(row)
-        _check_values(row, known=known, importer=importer, create_clients=create_clients, today=today)
+        _check_values(row, known=known, create_clients=create_clients, today=today)
         if row.errors:
             row.action = ImportRow.Action.ERROR
             continue

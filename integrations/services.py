@@ -28,10 +28,6 @@ from .models import ImportBatch, ImportRow
 ROWS_PER_TRANSACTION = 500
 
 
-class ImportNotAllowed(ValueError):
-    """This import is past the step asked for (confirmed already, cancelled or done)."""
-
-
 def check_size(size: int) -> None:
     """imports.FileRefused when a file of `size` bytes is over the limit (IMPORT_MAX_BYTES)."""
     if size > settings.IMPORT_MAX_BYTES:
@@ -52,7 +48,7 @@ def start_import(
     *, parsed: imports.Parsed, file_name: str, importer: User, create_clients: bool, invite: bool
 ) -> ImportBatch:
     """Keep the file's rows with what the preview found; nothing else is written until confirmed."""
-    checked = imports.check_rows(parsed.rows, importer=importer, create_clients=create_clients)
+    checked = imports.check_rows(parsed.rows, create_clients=create_clients)
     counts = {action: 0 for action in ImportRow.Action.values}
     for row in checked:
         counts[row.action] += 1
@@ -215,9 +211,7 @@ def apply_rows(*, batch_id: int, size: int = ROWS_PER_TRANSACTION) -> int:
     if not rows:
         return 0
     checked = imports.check_rows(
-        [(row.number, row.values) for row in rows],
-        importer=batch.created_by,
-        create_clients=batch.create_clients,
+        [(row.number, row.values) for row in rows], create_clients=batch.create_clients
     )
     added_clients: dict[str, Client] = {}
     counts = {action: 0 for action in ImportRow.Action.values}

@@ -17,7 +17,7 @@ def acme(client_factory, recruiter):
 
 def check(rows, recruiter, *, create_clients=False):
     parsed = imports.read_csv(csv_bytes(rows), max_rows=100)
-    return imports.check_rows(parsed.rows, importer=recruiter, create_clients=create_clients)
+    return imports.check_rows(parsed.rows, create_clients=create_clients)
 
 
 def test_new_applications_are_to_create(acme, recruiter):
@@ -172,5 +172,5 @@ def test_the_preview_reads_a_fixed_number_of_queries_whatever_the_rows(
     )
     # clients; recruiters named; applications by external id; applications by e-mail
     with django_assert_num_queries(4):
-        checked = imports.check_rows(parsed.rows, importer=recruiter, create_clients=False)
+        checked = imports.check_rows(parsed.rows, create_clients=False)
     assert {c.action for c in checked} == {ImportRow.Action.CREATE}

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         except imports.FileRefused as refusal:
             raise CommandError(str(refusal)) from None
         if dry_run:
-            checked = imports.check_rows(parsed.rows, importer=importer, create_clients=create_clients)
+            checked = imports.check_rows(parsed.rows, create_clients=create_clients)
             counts = {
                 action: sum(row.action == action for row in checked) for action in ImportRow.Action.values
             }
