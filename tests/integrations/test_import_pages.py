@@ -287,3 +287,27 @@ def test_admins_read_imports_in_the_admin_and_cannot_change_them(client, recruit
         client.post(f"/admin/integrations/importbatch/{batch.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert ImportBatch.objects.exists()
+
+
+def test_every_import_form_carries_the_csrf_token_and_a_post_without_it_is_refused(recruiter, acme):
+    from django.test import Client as Browser
+
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(recruiter)
+    page = browser.get(PAGE).content.decode()
+    assert page.count('name="csrfmiddlewaretoken"') == 2  # the upload form, and signing out
+
+    refused = browser.post(PAGE, {"file": SimpleUploadedFile("ats.csv", csv_bytes([applicant(1)]))})
+    assert refused.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    browser.post(
+        PAGE, {"csrfmiddlewaretoken": token, "file": SimpleUploadedFile("ats.csv", csv_bytes([applicant(1)]))}
+    )
+    batch = ImportBatch.objects.get()
+    preview = browser.get(f"{PAGE}{batch.uuid}/").content.decode()
+    assert preview.count('name="csrfmiddlewaretoken"') == 3  # confirm, cancel, and signing out
+    assert browser.post(f"{PAGE}{batch.uuid}/confirm/").status_code == 403
+    assert browser.post(f"{PAGE}{batch.uuid}/cancel/").status_code == 403
+    assert ImportBatch.objects.get().state == ImportBatch.State.PREVIEW
