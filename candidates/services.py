@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -12,10 +13,23 @@ from feedback_portal.models import PortalSettings, User
 from .emails import FEEDBACK_INVITATION
 from .models import HOLDING_CLIENT_NAME, Application, CandidateProfile, Client, HiringManager
 
-# The agency recorded how an application ended (or changed it), sent inside the transaction that
-# writes it, with `application` and `at`. Apps above this one listen (the webhooks to the
-# agency's applicant-tracking system); this app knows none of them.
+# The agency recorded how applications ended (or changed it), sent inside the transaction that
+# writes it, with `applications` (a list: an import announces a batch at once) and `at`. Apps
+# above this one listen (the webhooks to the agency's applicant-tracking system); this app knows
+# none of them.
 outcome_recorded = Signal()
+
+
+def _announce_new(applications: list[Application]) -> None:
+    """New applications that came with an outcome: announced, unless a candidate's own account of
+    how it ended (theirs, not the agency's record of it)."""
+    recorded = [
+        a
+        for a in applications
+        if a.outcome != Application.Outcome.PENDING and a.source != Application.Source.CANDIDATE
+    ]
+    if recorded:
+        outcome_recorded.send(Application, applications=recorded, at=timezone.now())
 
 
 def ensure_candidate_profile(*, user: User) -> CandidateProfile:
@@ -42,6 +56,18 @@ def _verified_candidate(email: str) -> User | None:
     if address and address.user.is_candidate:
         return address.user
     return None
+
+
+def _verified_candidates(emails: list[str]) -> dict[str, User]:
+    """The candidates who verified each of these (lower-case) addresses, by address, in one query."""
+    from allauth.account.models import EmailAddress
+
+    addresses = (
+        EmailAddress.objects.alias(lower_email=Lower("email"))
+        .filter(lower_email__in=emails, verified=True, user__role=User.Role.CANDIDATE)
+        .select_related("user")
+    )
+    return {address.email.lower(): address.user for address in addresses}
 
 
 class ClientNameTaken(ValueError):
@@ -151,16 +177,81 @@ def create_application(
     outcome: str = Application.Outcome.PENDING,
     outcome_on: date | None = None,
     source: str = Application.Source.RECRUITER,
+    external_id: str = "",
     invite: bool = False,
 ) -> Application:
     """Record a candidate put forward for a role; linked at once if their address is verified.
 
+    `external_id`: its id in the agency's applicant-tracking system, when it came from there.
     With `invite`, a candidate turned down is e-mailed that they can ask for feedback.
     """
-    application = Application.objects.create(
+    application = _new_application(
+        candidate=_verified_candidate(candidate_email),
         client=client,
         recruiter=recruiter,
-        candidate=_verified_candidate(candidate_email),
+        candidate_name=candidate_name,
+        candidate_email=candidate_email,
+        role_title=role_title,
+        job_reference=job_reference,
+        stage=stage,
+        interviewed_on=interviewed_on,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        source=source,
+        external_id=external_id,
+    )
+    application.save()
+    _announce_new([application])
+    if invite:
+        _invite(application)
+    return application
+
+
+@transaction.atomic
+def create_applications(*, items: list[dict], invite: bool = False) -> list[Application]:
+    """Many applications at once (an import), each as create_application makes it: the keyword
+    arguments of create_application per item, without `invite`, which applies to all.
+
+    A fixed number of queries for the rows, whatever their number: the verified candidates among
+    the addresses, one query per 500, and one insert per 1,000 applications (then the invitations).
+    """
+    emails = sorted({item["candidate_email"].strip().lower() for item in items})
+    verified = {}
+    for start in range(0, len(emails), 500):
+        verified.update(_verified_candidates(emails[start : start + 500]))
+    applications = [
+        _new_application(candidate=verified.get(item["candidate_email"].strip().lower()), **item)
+        for item in items
+    ]
+    Application.objects.bulk_create(applications, batch_size=1000)
+    _announce_new(applications)
+    if invite:
+        for application in applications:
+            _invite(application)
+    return applications
+
+
+def _new_application(
+    *,
+    client: Client,
+    recruiter: User,
+    candidate: User | None,
+    candidate_name: str,
+    candidate_email: str,
+    role_title: str,
+    job_reference: str = "",
+    stage: str = Application.Stage.FIRST,
+    interviewed_on: date | None = None,
+    outcome: str = Application.Outcome.PENDING,
+    outcome_on: date | None = None,
+    source: str = Application.Source.RECRUITER,
+    external_id: str = "",
+) -> Application:
+    """The new application's row, not yet saved, tidied as every application is."""
+    return Application(
+        client=client,
+        recruiter=recruiter,
+        candidate=candidate,
         candidate_name=candidate_name.strip(),
         candidate_email=candidate_email.strip().lower(),
         role_title=role_title.strip(),
@@ -170,14 +261,9 @@ def create_application(
         outcome=outcome,
         outcome_on=outcome_on,
         source=source,
+        external_id=external_id.strip(),
         is_confirmed=source != Application.Source.CANDIDATE,
     )
-    # A candidate's own account of how it ended is theirs, not the agency's record of it.
-    if outcome != Application.Outcome.PENDING and source != Application.Source.CANDIDATE:
-        outcome_recorded.send(Application, application=application, at=timezone.now())
-    if invite:
-        _invite(application)
-    return application
 
 
 @transaction.atomic
@@ -282,7 +368,7 @@ def record_outcome(
     )
     application.save(update_fields=["outcome", "outcome_on", "updated_at"])
     if (application.outcome, application.outcome_on) != before:
-        outcome_recorded.send(Application, application=application, at=timezone.now())
+        outcome_recorded.send(Application, applications=[application], at=timezone.now())
     if invite:
         _invite(application)
     return application

@@ -59,6 +59,10 @@ def _limit_reached(form, limit: Limit, done) -> bool:
     return False
 
 
+# Applications that arrived from the agency's tracking system: their invitations were not typed.
+IMPORTED = (Application.Source.IMPORT, Application.Source.API)
+
+
 def _invitations_limited(request: HttpRequest, form) -> bool:
     """Invitations typed by hand, counted by the e-mails about this recruiter's applications.
 
@@ -70,7 +74,7 @@ def _invitations_limited(request: HttpRequest, form) -> bool:
         return False
     sent = OutboundEmail.objects.filter(
         kind=FEEDBACK_INVITATION.name, application__recruiter=request.user
-    ).exclude(application__source=Application.Source.API)
+    ).exclude(application__source__in=IMPORTED)
     return _limit_reached(form, HOURLY_INVITATIONS, sent)
 
 

@@ -472,6 +472,23 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# CSV import of applications (integrations): the largest file and the most rows one import takes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# How long an import's rows (the file's values, with candidates' names and addresses) are kept
+# after it finished; the import's record (who, when, file, counts) stays.
+IMPORT_ROWS_KEEP_DAYS = env.int("IMPORT_ROWS_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # A confirmed import whose task was lost (broker restarted, worker killed) carries on.
+        "resume-imports": {"task": "integrations.tasks.resume_imports", "schedule": 300.0},
+        "forget-old-import-rows": {
+            "task": "integrations.tasks.forget_old_import_rows",
+            "schedule": crontab(hour=2, minute=45),
+        },
+    }
+)
+
 # Every sweep beat runs every few minutes (the entries with a number of seconds above) runs
 # every this many seconds instead, on the clock: for a test or a demo that cannot wait (the
 # scale-out test runs two beats at 2 seconds; feedback_portal/schedules.py). The nightly tasks

@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", include("integrations.urls")),
     path("", include("candidates.urls")),
     path("", include("requests_app.urls")),
+    path("", include("integrations.import_urls")),
 ]

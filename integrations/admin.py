@@ -1,5 +1,6 @@
 """The integrations in the Django admin, for agency admins only: webhook endpoints and their
-deliveries; API keys, made one per integration, shown once, revoked."""
+deliveries; API keys, made one per integration, shown once, revoked; the CSV imports' records,
+read-only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import addresses, services, webhooks
-from .models import ApiKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .models import ApiKey, ImportBatch, ImportRow, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 class AgencyAdminsOnly:
@@ -239,3 +240,35 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         revoked = sum(services.revoke_api_key(key=key) for key in queryset)
         self.message_user(request, f"{revoked} key(s) revoked.", messages.SUCCESS)
+
+
+# --- CSV imports: the record of each, to read; imports are made on the recruiters' page ------
+
+
+class ImportRecordAdmin(AgencyAdminsOnly, admin.ModelAdmin):
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ImportRecordAdmin):
+    list_display = ["file_name", "created_by", "created_at", "state", "rows_total", "created", "failed"]
+    list_filter = ["state", "create_clients", "invite"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name", "created_by__email"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(ImportRecordAdmin):
+    list_display = ["batch", "number", "action", "result", "application"]
+    list_filter = ["action", "result"]
+    list_select_related = ["batch", "application"]
+    raw_id_fields = ["batch", "application"]
+    search_fields = ["batch__file_name", "application__external_id"]

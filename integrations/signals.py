@@ -20,5 +20,5 @@ def timeline_event_written(sender, instance: Event, created: bool, raw: bool = F
 
 
 @receiver(outcome_recorded, dispatch_uid="integrations.webhooks.outcome")
-def application_outcome_recorded(sender, application, at, **kwargs) -> None:
-    webhooks.outcome_recorded(application, at=at)
+def application_outcome_recorded(sender, applications, at, **kwargs) -> None:
+    webhooks.outcomes_recorded(applications, at=at)

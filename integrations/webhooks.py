@@ -93,26 +93,33 @@ def request_event_recorded(event: Event) -> list[WebhookDelivery]:
     return _queue(endpoints, name, key=key, at=event.created_at, application=application, data=data)
 
 
-def outcome_recorded(application: Application, *, at: datetime | None = None) -> list[WebhookDelivery]:
-    """Queue `application.outcome_recorded` for the endpoints that want it."""
+def outcomes_recorded(
+    applications: list[Application], *, at: datetime | None = None
+) -> list[WebhookDelivery]:
+    """Queue `application.outcome_recorded` for the endpoints that want it, one event per
+    application: a fixed number of queries however many an import records at once."""
     endpoints = _wanting(WebhookEvent.OUTCOME_RECORDED)
     if not endpoints:
         return []
-    data = {
-        "application": {
-            **_application_data(application),
-            "outcome": application.outcome,
-            "outcome_on": _iso_date(application.outcome_on),
+    at = at or timezone.now()
+    deliveries = []
+    for application in applications:
+        data = {
+            "application": {
+                **_application_data(application),
+                "outcome": application.outcome,
+                "outcome_on": _iso_date(application.outcome_on),
+            }
         }
-    }
-    return _queue(
-        endpoints,
-        WebhookEvent.OUTCOME_RECORDED,
-        key=uuid.uuid4(),
-        at=at or timezone.now(),
-        application=application,
-        data=data,
-    )
+        deliveries += _deliveries(
+            endpoints,
+            WebhookEvent.OUTCOME_RECORDED,
+            key=uuid.uuid4(),
+            at=at,
+            application=application,
+            data=data,
+        )
+    return _save_and_enqueue(deliveries)
 
 
 def _application_data(application: Application) -> dict:
@@ -138,10 +145,25 @@ def _queue(
     application: Application,
     data: dict,
 ) -> list[WebhookDelivery]:
+    return _save_and_enqueue(
+        _deliveries(endpoints, event, key=key, at=at, application=application, data=data)
+    )
+
+
+def _deliveries(
+    endpoints: list[WebhookEndpoint],
+    event: str,
+    *,
+    key: uuid.UUID,
+    at: datetime,
+    application: Application,
+    data: dict,
+) -> list[WebhookDelivery]:
+    """One delivery of the event per endpoint, not yet saved."""
     payload = {"id": str(key), "type": str(event), "occurred_at": _iso(at), "data": data}
     now = timezone.now()
-    deliveries = [
-        WebhookDelivery.objects.create(
+    return [
+        WebhookDelivery(
             endpoint=endpoint,
             event=event,
             idempotency_key=key,
@@ -152,6 +174,11 @@ def _queue(
         )
         for endpoint in endpoints
     ]
+
+
+def _save_and_enqueue(deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
+    """Insert the deliveries (one query per 1,000) and hand each to a worker once committed."""
+    WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
     for delivery in deliveries:
         transaction.on_commit(partial(_enqueue, delivery.pk))
     return deliveries

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 def heard():
     calls = []
 
-    def listener(sender, application, at, **kwargs):
-        calls.append((application.pk, application.outcome, connection.in_atomic_block))
+    def listener(sender, applications, at, **kwargs):
+        calls.extend((a.pk, a.outcome, connection.in_atomic_block) for a in applications)
 
     services.outcome_recorded.connect(listener, weak=False)
     try:

@@ -303,3 +303,36 @@ def test_a_local_receiver_named_localhost_is_reached_whichever_address_answers(
     [got] = receiver.wait_for(1)
     assert got.headers["Host"] == endpoint.url.split("/")[2]
     assert WebhookDelivery.objects.get().state == "sent"
+
+
+def test_an_import_announces_each_turned_down_application_in_a_fixed_number_of_queries(
+    receiver, endpoint_for, client_factory, recruiter, django_assert_num_queries
+):
+    endpoint_for(receiver, events=[WebhookEvent.OUTCOME_RECORDED])
+    client = client_factory(owner=recruiter)
+
+    def items(first: int, count: int) -> list[dict]:
+        return [
+            {
+                "client": client,
+                "recruiter": recruiter,
+                "candidate_name": f"Candidate {n}",
+                "candidate_email": f"c{n}@example.test",
+                "role_title": "Analyst",
+                "outcome": NOT_SELECTED,
+                "outcome_on": timezone.localdate(),
+                "source": Application.Source.IMPORT,
+                "external_id": f"ATS-{n}",
+            }
+            for n in range(first, first + count)
+        ]
+
+    # savepoint, verified candidates, applications, endpoints, deliveries, release: one of each
+    for first, count in ((0, 3), (100, 40)):
+        with django_assert_num_queries(6):
+            candidate_services.create_applications(items=items(first, count))
+
+    deliveries = WebhookDelivery.objects.filter(event=WebhookEvent.OUTCOME_RECORDED)
+    assert deliveries.count() == 43
+    assert len({d.idempotency_key for d in deliveries}) == 43  # an event each
+    assert {d.payload["data"]["application"]["external_id"] for d in deliveries} >= {"ATS-0", "ATS-139"}
