@@ -18,11 +18,13 @@ This module imports no domain app: `candidates` registers its models here when i
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
+from auditlog.context import set_extra_data
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
@@ -220,10 +222,19 @@ def mfa_receiver(change: str) -> Callable[..., None]:
 
 
 def what(entry: LogEntry) -> str:
-    event = (entry.additional_data or {}).get("event")
-    if event:
-        return EVENTS.get(event, event)
-    return CHANGES.get(entry.action, entry.get_action_display())
+    data = entry.additional_data or {}
+    if data.get("event"):
+        return EVENTS.get(data["event"], data["event"])
+    done = CHANGES.get(entry.action, entry.get_action_display())
+    return f"{done} ({data['via']})" if data.get("via") else done
+
+
+@contextmanager
+def acting_for(actor: Any, via: str, **details: Any) -> Iterator[None]:
+    """Entries written inside (by a worker, with no request to name its user) name `actor`, on
+    whose behalf the work is done, and say how it came: `via="CSV import ats.csv"`."""
+    with set_extra_data({"actor": actor, "additional_data": {"via": via, **details}}):
+        yield
 
 
 def who(entry: LogEntry) -> str:

@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 
 from candidates import services as candidate_services
 from candidates.models import Application, Client
+from feedback_portal import audit
 from feedback_portal.models import User
 
 from . import imports
@@ -225,7 +226,11 @@ def apply_rows(*, batch_id: int, size: int = ROWS_PER_TRANSACTION) -> int:
         elif check.action == ImportRow.Action.CREATE:
             creates.append((row, _new(check, batch=batch, added_clients=added_clients)))
         elif check.action == ImportRow.Action.UPDATE:
-            _update(check, batch=batch)
+            # In the audit trail: the recruiter who confirmed the import, and which import it was.
+            with audit.acting_for(
+                batch.created_by, via=f"CSV import {batch.file_name}", import_uuid=str(batch.uuid)
+            ):
+                _update(check, batch=batch)
         if check.application is not None and check.application.pk != row.application_id:
             row.application = check.application  # found anew since the preview
             relinked.append(row)

@@ -117,6 +117,27 @@ def test_an_update_records_the_outcome_as_the_recruiters_form_does(
     )
 
 
+def test_an_update_is_in_the_audit_trail_as_the_recruiters_import(
+    acme, recruiter, application_factory, django_capture_on_commit_callbacks
+):
+    from auditlog.models import LogEntry
+
+    from feedback_portal import audit
+
+    waiting = application_factory(
+        client=acme, candidate_email="candidate1@example.test", external_id="ATS-1", stage="first"
+    )
+
+    run_import(csv_bytes([applicant(1)]), recruiter, django_capture_on_commit_callbacks)
+
+    entries = LogEntry.objects.get_for_object(waiting).filter(action=LogEntry.Action.UPDATE)
+    assert entries.exists()
+    for entry in entries:  # the row's fields, then its outcome: each names who and which import
+        assert entry.actor == recruiter
+        assert audit.what(entry) == "Changed (CSV import ats.csv)"
+    assert any(entry.changes.get("stage") for entry in entries)
+
+
 def test_importing_the_same_file_again_changes_nothing(acme, recruiter, django_capture_on_commit_callbacks):
     data = csv_bytes([applicant(n, outcome_on="") for n in range(1, 6)] + [applicant(6, client="Globex")])
     run_import(data, recruiter, django_capture_on_commit_callbacks, create_clients=True, invite=True)
