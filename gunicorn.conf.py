@@ -27,3 +27,7 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+# No runtime control socket (gunicornc): nothing uses it, and its one default path per user
+# ($HOME/.gunicorn/gunicorn.ctl) makes a second gunicorn on the machine log an error.
+control_socket_disable = True
