@@ -50,10 +50,16 @@ def requests_for_recruiter(request: HttpRequest):
     those of the clients they own or cover and those they look after; for anyone else, none."""
     if not request.user.is_recruiter:
         raise Http404
+    desk = None if sees_every_request(request) else desk_of(request)
+    return FeedbackRequest.objects.visible_to(request.user, desk)
+
+
+def sees_every_request(request: HttpRequest) -> bool:
+    """Whether the signed-in recruiter sees every request of the agency: the agency's default,
+    and always for admins (else only their own clients' and desk's)."""
     portal = PortalSettings.load()
     sees_own = portal.recruiters_see == PortalSettings.Visibility.OWN_CLIENTS
-    desk = desk_of(request) if sees_own and request.user.role != User.Role.ADMIN else None
-    return FeedbackRequest.objects.visible_to(request.user, desk)
+    return not sees_own or request.user.role == User.Role.ADMIN
 
 
 def client_ids_for_recruiter(request: HttpRequest) -> list[int] | None:

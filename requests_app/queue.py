@@ -17,6 +17,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -92,6 +93,42 @@ def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     )
 
 
+COUNTS_VERSION_KEY = "queue-counts:version"
+COUNTS_KEY = "queue-counts"
+
+
+def work_counts(visible, *, every_request: bool) -> dict[str, dict[str, int]]:
+    """How much open work there is (FeedbackRequestQuerySet.work_counts) among `visible`.
+
+    When the recruiter sees every request (`every_request`), the counts are the agency's and
+    are kept in the cache with the version they were counted at, which every change of a
+    request's state or of what it waits for moves on (forget_counts): the version is read
+    before counting, so counts read while a change commits carry the old version and are never
+    shown after it.
+    """
+    if not every_request:
+        return visible.work_counts()
+    found = cache.get_many([COUNTS_VERSION_KEY, COUNTS_KEY])  # one trip to the cache
+    version = found.get(COUNTS_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(COUNTS_VERSION_KEY, version, None):
+            version = cache.get(COUNTS_VERSION_KEY, version)
+    kept = found.get(COUNTS_KEY)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    counts = visible.work_counts()
+    cache.set(COUNTS_KEY, (version, counts), 600)
+    return counts
+
+
+def forget_counts() -> None:
+    """A request moved, or what it waits for changed: the queue's counts are read again. Now, and
+    again once the change is committed (a count read in between saw the old state)."""
+    cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, None))
+
+
 def _local_midnight(day: date, zone) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
@@ -146,6 +183,20 @@ class QueueFilter(django_filters.FilterSet):
         clients, recruiters = lists or choices()
         self.form.fields["client"].choices = clients
         self.form.fields["owner"].choices = [(MINE, "Mine"), (UNASSIGNED, "Unassigned"), *recruiters]
+
+    @classmethod
+    def _form_class(cls) -> type[forms.Form]:
+        form_class = cls.__dict__.get("_built_form_class")
+        if form_class is None:
+            fields = {name: declared.field for name, declared in cls.base_filters.items()}
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            cls._built_form_class = form_class
+        return form_class
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form, built once (django-filter builds a form class and a field per filter for each
+        page); every page's form still gets its own copy of the fields, as forms do."""
+        return self._form_class()
 
     def filter_queryset(self, queryset):
         # A field in error is left out (its message shows beside it); the rest still apply.
@@ -220,7 +271,8 @@ class Row:
     """One request as the queue shows it, its words and links worked out once (the page lists
     fifty: every lookup a row saves the template is fifty saved)."""
 
-    request: FeedbackRequest
+    uuid: uuid.UUID
+    state: str
     age: int | None  # working days waiting on a recruiter
     overdue: bool
     href: str = ""
@@ -228,7 +280,7 @@ class Row:
     unconfirmed: bool = False
     role_and_client: str = ""
     what_now: str = ""  # what the recruiter must do; else, the request's state
-    state: str = ""
+    state_label: str = ""
     asked_iso: str = ""
     asked_label: str = ""
     owner: str = ""
@@ -245,17 +297,16 @@ class Row:
         """The row's `<tr>`, written in one pass with every value escaped: fifty rows through the
         template engine were the largest part of the queue's time. Each cell carries its column's
         name for the phone's cards."""
-        fr = self.request
         if self.what_now:
             what_now = escape(self.what_now)
         else:
-            what_now = STATE_BADGE.format(state=escape(fr.state), label=escape(self.state))
+            what_now = STATE_BADGE.format(state=escape(self.state), label=escape(self.state_label))
         waiting = NO_AGE if self.age is None else self.age_label + (OVERDUE_BADGE if self.overdue else "")
         # Safe: every value in it is escaped above or here, or is the portal's own markup.
         return mark_safe(  # noqa: S308
             ROW.format(
                 overdue=OVERDUE_CLASS if self.overdue else "",
-                uuid=fr.uuid,
+                uuid=self.uuid,
                 href=escape(self.href),
                 candidate=escape(self.candidate),
                 unconfirmed=UNCONFIRMED_BADGE if self.unconfirmed else "",
@@ -289,35 +340,51 @@ OVERDUE_BADGE = ' <strong class="badge overdue-badge">overdue</strong>'
 UNASSIGNED_CELL = '<span class="muted">unassigned</span>'
 
 
-def rows(requests: list[FeedbackRequest], portal: PortalSettings) -> list[Row]:
-    """Each request with its age in working days against the triage SLA (no query)."""
+def rows(requests: list[dict], portal: PortalSettings) -> list[Row]:
+    """Each request (a dict of FeedbackRequest.objects.for_queue()) with its age in working days
+    against the triage SLA (no query)."""
     today, zone = timezone.localdate(), portal.zone
-    shown, ages = [], {}  # many rows began waiting on the same day
+    ages = {}  # many rows began waiting on the same day
+    shown = []
     for fr in requests:
         age = None
-        if fr.needs and fr.waiting_since:
-            since = timezone.localtime(fr.waiting_since, zone).date()
+        needs, waiting_since = fr["needs"], fr["waiting_since"]
+        if needs and waiting_since:
+            since = timezone.localtime(waiting_since, zone).date()
             if since not in ages:
                 ages[since] = portal.working_days_since(since, today)
             age = ages[since]
-        application, asked = fr.application, timezone.localtime(fr.created_at)
+        confirmed, described = fr["application__is_confirmed"], fr["application__company_as_described"]
+        # As the candidate named it until a recruiter confirms it (Application.company_for_candidate).
+        company = described if described and not confirmed else fr["application__client__name"]
+        asked = timezone.localtime(fr["created_at"])
         shown.append(
             Row(
-                fr,
+                fr["uuid"],
+                fr["state"],
                 age,
                 age is not None and age > portal.triage_sla_business_days,
-                href=page_of(fr.uuid),
-                candidate=application.candidate_name,
-                unconfirmed=not application.is_confirmed,
-                role_and_client=f"{application.role_title} · {application.company_for_candidate}",
-                what_now=fr.get_needs_display() if fr.needs else "",
-                state=fr.get_state_display(),
+                href=page_of(fr["uuid"]),
+                candidate=fr["application__candidate_name"],
+                unconfirmed=not confirmed,
+                role_and_client=f"{fr['application__role_title']} · {company}",
+                what_now=NEEDS_LABELS.get(needs, needs) if needs else "",
+                state_label=STATE_LABELS.get(fr["state"], fr["state"]),
                 asked_iso=f"{asked:%Y-%m-%d}",
                 asked_label=f"{asked.day} {asked:%b %Y}",
-                owner=str(fr.owner) if fr.owner else "",
+                owner=fr["owner__name"] or fr["owner__email"] or "",
             )
         )
     return shown
+
+
+def rows_html(shown: list[Row]) -> SafeString:
+    """The rows' `<tr>`s, one to a line."""
+    return mark_safe("\n".join(row.html() for row in shown))  # noqa: S308 (each row escapes its values)
+
+
+NEEDS_LABELS = dict(FeedbackRequest.Needs.choices)
+STATE_LABELS = dict(FeedbackRequest.State.choices)
 
 
 def fragment_key(data, *choices: list[tuple[str, str]]) -> str:

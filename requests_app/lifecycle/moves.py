@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from .. import queue
 from ..models import Event, FeedbackRequest, FeedbackResponse, FollowUp
 from .rules import (
     FOLLOW_UP_TRANSITIONS,
@@ -59,6 +60,7 @@ def note_needs(feedback_request: FeedbackRequest) -> None:
     needs, since = recruiter_needs(feedback_request)
     FeedbackRequest.objects.filter(pk=feedback_request.pk).update(needs=needs, waiting_since=since)
     feedback_request.needs, feedback_request.waiting_since = needs, since
+    queue.forget_counts()  # every move ends here: the queue's counts of open work change
 
 
 # --- The guarded move ----------------------------------------------------------------------
