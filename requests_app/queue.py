@@ -8,8 +8,10 @@ rows, read in index order with a cursor (keyset pagination): no silent cap, and 
 costs what the first does.
 """
 
+import copy
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from html import escape
@@ -97,7 +99,20 @@ COUNTS_VERSION_KEY = "queue-counts:version"
 COUNTS_KEY = "queue-counts"
 
 
-def work_counts(visible, *, every_request: bool) -> dict[str, dict[str, int]]:
+def lists_and_counts(visible, *, every_request: bool) -> tuple[list, list, dict[str, dict[str, int]]]:
+    """What a view of the queue reads from the cache, in one trip: the filter's two lists
+    (clients, recruiters) and the counts of open work (work_counts)."""
+    keys = [_choices_key("clients"), _choices_key("recruiters"), COUNTS_VERSION_KEY, COUNTS_KEY]
+    found = cache.get_many(keys if every_request else keys[:2])
+    clients, recruiters = found.get(keys[0]), found.get(keys[1])
+    return (
+        clients if clients is not None else client_choices(),
+        recruiters if recruiters is not None else recruiter_choices(),
+        work_counts(visible, every_request=every_request, found=found),
+    )
+
+
+def work_counts(visible, *, every_request: bool, found: dict | None = None) -> dict[str, dict[str, int]]:
     """How much open work there is (FeedbackRequestQuerySet.work_counts) among `visible`.
 
     When the recruiter sees every request (`every_request`), the counts are the agency's and
@@ -108,7 +123,8 @@ def work_counts(visible, *, every_request: bool) -> dict[str, dict[str, int]]:
     """
     if not every_request:
         return visible.work_counts()
-    found = cache.get_many([COUNTS_VERSION_KEY, COUNTS_KEY])  # one trip to the cache
+    if found is None:  # else, read already (lists_and_counts)
+        found = cache.get_many([COUNTS_VERSION_KEY, COUNTS_KEY])
     version = found.get(COUNTS_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -266,6 +282,22 @@ class QueueFilter(django_filters.FilterSet):
         return queryset  # the sort orders the page; it filters nothing
 
 
+class _DeclaredFilters(dict):
+    """QueueFilter's declared filters. django-filter deep-copies them for every page (choices,
+    widgets, fields: a third of a millisecond); a shallow copy of each gives the page its own
+    filters to point back at it (`parent`, `model`) and shares what no page changes."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, declared in self.items():
+            copied[name] = mine = copy.copy(declared)
+            mine.method = declared.method  # its method bound to the copy, which knows the page
+        return copied
+
+
+QueueFilter.base_filters = _DeclaredFilters(QueueFilter.base_filters)
+
+
 @dataclass
 class Row:
     """One request as the queue shows it, its words and links worked out once (the page lists
@@ -385,6 +417,17 @@ def rows_html(shown: list[Row]) -> SafeString:
 
 NEEDS_LABELS = dict(FeedbackRequest.Needs.choices)
 STATE_LABELS = dict(FeedbackRequest.State.choices)
+
+
+def fragments(wanted: dict[str, Callable[[], str]]) -> dict[str, SafeString]:
+    """Pieces of the page kept rendered in the cache (`wanted`: key → how to render it), read in
+    one trip; a piece not there is rendered and kept for a day (its key names what it shows)."""
+    found = cache.get_many(list(wanted))
+    missing = {key: render() for key, render in wanted.items() if key not in found}
+    if missing:
+        cache.set_many(missing, 86400)
+    # Safe: each was rendered by the portal's own templates, which escape what they show.
+    return {key: mark_safe(html) for key, html in {**found, **missing}.items()}  # noqa: S308
 
 
 def fragment_key(data, *choices: list[tuple[str, str]]) -> str:

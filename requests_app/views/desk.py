@@ -1,11 +1,11 @@
 """The recruiter's desk: the queue, bulk actions on it, reassigning a request, handing work over."""
 
-from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,14 +33,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     portal = PortalSettings.load()
     visible = requests_for_recruiter(request)
     desk = _desk(request, mine=request.GET.get("owner") == queue.MINE)
-    clients, recruiters = lists = queue.choices()
+    # The filter's lists and the counts of open work: one trip to the cache.
+    clients, recruiters, counts = queue.lists_and_counts(visible, every_request=sees_every_request(request))
     filterset = queue.QueueFilter(
         request.GET or None,
         queryset=visible.for_queue(),
         me=request.user,
         desk=desk,
         portal=portal,
-        lists=lists,
+        lists=(clients, recruiters),
     )
     cursor, backwards = cursor_from(request.GET)
     page = keyset_page(
@@ -51,7 +52,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         size=queue.PAGE_SIZE,
     )
     keep = {key: value for key, value in request.GET.items() if key not in ("after", "before")}
-    counts = queue.work_counts(visible, every_request=sees_every_request(request))
+    # The rows' HTML in one piece: fifty turns of a template loop cost more than the rows.
+    rows_html = queue.rows_html(queue.rows(page.rows, portal))
+    # The filters and the bulk form are kept rendered, keyed by what they show; both in one trip.
+    filters_key = "queue-filters:" + queue.fragment_key(request.GET, clients, recruiters)
+    wanted = {
+        filters_key: lambda: render_to_string(
+            "requests_app/_queue_filters.html",
+            {"filter": filterset, "more_filters_used": filterset.more_filters_used},
+        )
+    }
+    bulk_key = "queue-bulk:" + queue.fragment_key(QueryDict(), recruiters)
+    if rows_html:
+        wanted[bulk_key] = lambda: render_to_string(
+            "requests_app/_queue_bulk.html", {"form": BulkForm(recruiters=recruiters)}
+        )
+    fragments = queue.fragments(wanted)
     return render(
         request,
         "requests_app/dashboard.html",
@@ -60,20 +76,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page": page,
             "next_href": page.next_query(**keep),
             "previous_href": page.previous_query(**keep),
-            # The rows' HTML in one piece: fifty turns of a template loop cost more than the rows.
-            "rows_html": queue.rows_html(queue.rows(page.rows, portal)),
+            "rows_html": rows_html,
             "needs_counts": [
                 (kind, label, counts["needs"].get(kind, 0)) for kind, label in FeedbackRequest.Needs.choices
             ],
             "waiting": sum(counts["needs"].values()),
             "open_count": sum(counts["states"].values()),
             "view": filterset.chosen_view,
-            "more_filters_used": filterset.more_filters_used,
-            # Made only if the page writes it: the template calls it inside its cached fragment.
-            "bulk_form": partial(BulkForm, recruiters=recruiters),
-            # The filters and the bulk form are cached as rendered, keyed by what they show.
-            "filters_key": queue.fragment_key(request.GET, clients, recruiters),
-            "bulk_key": queue.fragment_key(QueryDict(), recruiters),
+            "filters_html": fragments[filters_key],
+            "bulk_html": fragments.get(bulk_key, ""),
             "portal": portal,
         },
     )
