@@ -259,7 +259,7 @@ def test_a_late_page_keeps_the_query_budget(warm, feedback_request_factory, djan
 def test_the_counts_kept_ready_follow_every_move_of_a_request(
     warm, recruiter, feedback_request_factory, django_assert_num_queries
 ):
-    first, second = feedback_request_factory.create_batch(2)
+    first, _second = feedback_request_factory.create_batch(2)
     client = warm()
     assert "<strong>2</strong> waiting for a recruiter" in client.get("/dashboard/").content.decode()
 
