@@ -84,17 +84,6 @@ def recruiter_choices() -> list[tuple[str, str]]:
     return found
 
 
-def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Both lists at once (clients, recruiters): one trip to the cache for a view of the queue."""
-    keys = [_choices_key("clients"), _choices_key("recruiters")]
-    found = cache.get_many(keys)
-    clients = found.get(keys[0])
-    recruiters = found.get(keys[1])
-    return (clients if clients is not None else client_choices()), (
-        recruiters if recruiters is not None else recruiter_choices()
-    )
-
-
 COUNTS_VERSION_KEY = "queue-counts:version"
 COUNTS_KEY = "queue-counts"
 
@@ -196,7 +185,7 @@ class QueueFilter(django_filters.FilterSet):
         self.me, self.desk, self.portal = me, desk, portal
         self.form.label_suffix = ""
         # The fields add their empty choice ("Every client", "Everyone") themselves.
-        clients, recruiters = lists or choices()
+        clients, recruiters = lists or (client_choices(), recruiter_choices())
         self.form.fields["client"].choices = clients
         self.form.fields["owner"].choices = [(MINE, "Mine"), (UNASSIGNED, "Unassigned"), *recruiters]
 

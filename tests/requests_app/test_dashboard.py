@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from feedback_portal.models import PortalSettings
-from requests_app import lifecycle, services
+from requests_app import lifecycle, queue, services
 from requests_app.models import FeedbackRequest, FollowUp
 
 pytestmark = pytest.mark.django_db
@@ -276,10 +276,8 @@ def test_the_counts_kept_ready_follow_every_move_of_a_request(
 
 
 def test_counts_read_before_a_change_are_not_shown_after_it(feedback_request_factory):
-    """Counts read while a change is being committed carry the version read before them: once the
-    change moves the version on, they are counted again."""
-    from requests_app import queue
-
+    """Kept counts stand until a change moves their version on (as every move does); then they
+    are counted again."""
     waiting = feedback_request_factory.create_batch(3)
     visible = FeedbackRequest.objects.all()
     assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 3
