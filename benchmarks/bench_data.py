@@ -123,10 +123,20 @@ def reset(models) -> None:
 def _states(rnd: random.Random, n_requests: int, open_requests: int | None) -> list[str]:
     """Every request's state: `open_requests` of them open (default a tenth), the rest ended."""
     n_open = n_requests // 10 if open_requests is None else min(open_requests, n_requests)
-    states = rnd.choices(list(OPEN_WEIGHTS), weights=list(OPEN_WEIGHTS.values()), k=n_open)
-    states += rnd.choices(list(ENDED_WEIGHTS), weights=list(ENDED_WEIGHTS.values()), k=n_requests - n_open)
+    states = _shares(OPEN_WEIGHTS, n_open) + _shares(ENDED_WEIGHTS, n_requests - n_open)
     rnd.shuffle(states)
     return states
+
+
+def _shares(weights: dict[str, int], k: int) -> list[str]:
+    """`k` states in exactly the weights' proportions (largest remainder): the same open work,
+    kind by kind, at every size, so the sweeps have the same rows to list at each."""
+    total = sum(weights.values())
+    counts = {state: k * w // total for state, w in weights.items()}
+    by_remainder = sorted(weights, key=lambda state: -(k * weights[state] % total))
+    for state in by_remainder[: k - sum(counts.values())]:
+        counts[state] += 1
+    return [state for state, n in counts.items() for _ in range(n)]
 
 
 def _dates(rnd: random.Random, state: str, now: datetime) -> tuple[str, datetime, datetime, datetime | None]:

@@ -10,6 +10,7 @@ costs what the first does.
 
 import copy
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,14 +125,34 @@ def work_counts(visible, *, every_request: bool, found: dict | None = None) -> d
         return kept[1]
     counts = visible.work_counts()
     cache.set(COUNTS_KEY, (version, counts), 600)
+    _moves.counted = True
     return counts
 
 
-def forget_counts() -> None:
-    """A request moved, or what it waits for changed: the queue's counts are read again. Now, and
-    again once the change is committed (a count read in between saw the old state)."""
+_moves = threading.local()  # counted: counts were kept since the version last moved on
+
+
+def _move_counts_on() -> None:
     cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, None))
+    _moves.counted = False
+
+
+def forget_counts() -> None:
+    """A request moved, or what it waits for changed: the queue's counts are read again.
+
+    The version moves on now (this transaction reads its own change) and again once the change is
+    committed (others counted the old state meanwhile). Once per transaction, however many
+    requests it moves: again only if counts were kept since.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # committed already
+        _move_counts_on()
+        return
+    waiting = any(func is _move_counts_on for _savepoints, func, _robust in connection.run_on_commit)
+    if not waiting or getattr(_moves, "counted", True):
+        _move_counts_on()
+    if not waiting:
+        transaction.on_commit(_move_counts_on)
 
 
 def _local_midnight(day: date, zone) -> datetime:

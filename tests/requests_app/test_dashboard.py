@@ -4,6 +4,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from feedback_portal.models import PortalSettings
@@ -331,3 +333,23 @@ def test_the_agency_setting_shows_recruiters_only_their_clients(
 
     assert names(html) == ["Mine Mo"]
     assert "<strong>1</strong> waiting for a recruiter" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moving_many_requests_moves_the_counts_on_once(feedback_request_factory, recruiter):
+    """A bulk action or a sweep moving many requests in one transaction tells the counts once
+    (and once more on commit); counts read in between are still never shown after a later move."""
+    waiting = feedback_request_factory.create_batch(3)
+    visible = FeedbackRequest.objects.all()
+    versions = set()
+    with transaction.atomic():
+        for fr in waiting[:2]:
+            services.decline_request(feedback_request=fr, actor=recruiter, message="The role was withdrawn.")
+            versions.add(cache.get(queue.COUNTS_VERSION_KEY))
+        assert len(versions) == 1
+        assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 1
+        services.decline_request(feedback_request=waiting[2], actor=recruiter, message="Withdrawn.")
+        assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 0
+        versions.add(cache.get(queue.COUNTS_VERSION_KEY))
+    assert len(versions) == 2
+    assert cache.get(queue.COUNTS_VERSION_KEY) not in versions  # and once more on commit
