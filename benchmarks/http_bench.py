@@ -78,7 +78,7 @@ PAGES = [
     ("static", "static file (whitenoise)", "recruiter", "info"),
     ("queue", "queue, default view", "recruiter", "recruiter"),
     ("search", "queue, search", "recruiter", "recruiter"),
-    ("filtered", "queue, ?state=answered", "recruiter", "recruiter"),
+    ("filtered", "queue, ?view=answered", "recruiter", "recruiter"),
     ("deep", f"queue, {PAGES_DEEP} pages deep", "recruiter", "recruiter"),
     ("request", "one request's page", "recruiter", "recruiter"),
     ("analytics", "analytics", "recruiter", "recruiter"),
