@@ -59,8 +59,8 @@ def _choices_key(kind: str) -> str:
 
 
 def forget_choices() -> None:
-    """After a client or a recruiter changed: the filter's lists are read again."""
-    cache.delete_many([_choices_key("clients"), _choices_key("recruiters")])
+    """After a client or a recruiter changed: the filter's lists and the rows' names are read again."""
+    cache.delete_many([_choices_key("clients"), _choices_key("recruiters"), _choices_key("names")])
 
 
 def client_choices() -> list[tuple[str, str]]:
@@ -85,20 +85,66 @@ def recruiter_choices() -> list[tuple[str, str]]:
     return found
 
 
+class Names:
+    """What the rows name by id: each client's name, and each recruiter's, those who left too.
+    The rows' query reads ids only: two joins fewer on the page's one query."""
+
+    def __init__(self, kept: tuple[dict[int, str], dict[int, str]]):
+        self.clients, self.people = kept
+
+    def client(self, pk: int) -> str:
+        if pk not in self.clients:  # added a moment ago, the cache not yet told
+            self.clients[pk] = Client.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+        return self.clients[pk]
+
+    def person(self, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        if pk not in self.people:  # someone no longer a recruiter: named as they are
+            found = User.objects.filter(pk=pk).values_list("name", "email").first() or ("", "")
+            self.people[pk] = found[0] or found[1]
+        return self.people[pk]
+
+
+def names(kept: tuple | None = None) -> Names:
+    """Every client's and recruiter's name by id, read through the cache like the lists
+    (`kept`: what lists_and_counts read of it already)."""
+    if kept is None:
+        kept = cache.get(_choices_key("names"))
+    if kept is None:
+        people = User.objects.filter(role__in=[User.Role.RECRUITER, User.Role.ADMIN])
+        kept = (
+            dict(Client.objects.values_list("id", "name")),
+            {pk: n or e for pk, n, e in people.values_list("id", "name", "email")},
+        )
+        cache.set(_choices_key("names"), kept, 3600)
+    return Names(kept)
+
+
 COUNTS_VERSION_KEY = "queue-counts:version"
 COUNTS_KEY = "queue-counts"
 
 
-def lists_and_counts(visible, *, every_request: bool) -> tuple[list, list, dict[str, dict[str, int]]]:
-    """What a view of the queue reads from the cache, in one trip: the filter's two lists
-    (clients, recruiters) and the counts of open work (work_counts)."""
-    keys = [_choices_key("clients"), _choices_key("recruiters"), COUNTS_VERSION_KEY, COUNTS_KEY]
-    found = cache.get_many(keys if every_request else keys[:2])
-    clients, recruiters = found.get(keys[0]), found.get(keys[1])
-    return (
-        clients if clients is not None else client_choices(),
-        recruiters if recruiters is not None else recruiter_choices(),
-        work_counts(visible, every_request=every_request, found=found),
+@dataclass
+class Kept:
+    """What a view of the queue reads from the cache, in one trip (lists_and_counts)."""
+
+    clients: list[tuple[str, str]]  # the filter's lists
+    recruiters: list[tuple[str, str]]
+    names: Names  # for the rows
+    counts: dict[str, dict[str, int]]  # of open work (work_counts)
+
+
+def lists_and_counts(visible, *, every_request: bool) -> Kept:
+    """The filter's two lists, the rows' names and the counts of open work, in one trip to the cache."""
+    keys = [_choices_key("clients"), _choices_key("recruiters"), _choices_key("names")]
+    found = cache.get_many([*keys, COUNTS_VERSION_KEY, COUNTS_KEY] if every_request else keys)
+    clients, recruiters, kept_names = (found.get(key) for key in keys)
+    return Kept(
+        clients=clients if clients is not None else client_choices(),
+        recruiters=recruiters if recruiters is not None else recruiter_choices(),
+        names=names(kept_names),
+        counts=work_counts(visible, every_request=every_request, found=found),
     )
 
 
@@ -382,9 +428,9 @@ OVERDUE_BADGE = ' <strong class="badge overdue-badge">overdue</strong>'
 UNASSIGNED_CELL = '<span class="muted">unassigned</span>'
 
 
-def rows(requests: list[dict], portal: PortalSettings) -> list[Row]:
+def rows(requests: list[dict], portal: PortalSettings, names: Names) -> list[Row]:
     """Each request (a dict of FeedbackRequest.objects.for_queue()) with its age in working days
-    against the triage SLA (no query)."""
+    against the triage SLA, and the names of its client and recruiter (no query)."""
     today, zone = timezone.localdate(), portal.zone
     ages = {}  # many rows began waiting on the same day
     shown = []
@@ -398,7 +444,7 @@ def rows(requests: list[dict], portal: PortalSettings) -> list[Row]:
             age = ages[since]
         confirmed, described = fr["application__is_confirmed"], fr["application__company_as_described"]
         # As the candidate named it until a recruiter confirms it (Application.company_for_candidate).
-        company = described if described and not confirmed else fr["application__client__name"]
+        company = described if described and not confirmed else names.client(fr["application__client_id"])
         asked = timezone.localtime(fr["created_at"])
         shown.append(
             Row(
@@ -414,7 +460,7 @@ def rows(requests: list[dict], portal: PortalSettings) -> list[Row]:
                 state_label=STATE_LABELS.get(fr["state"], fr["state"]),
                 asked_iso=f"{asked:%Y-%m-%d}",
                 asked_label=f"{asked.day} {asked:%b %Y}",
-                owner=fr["owner__name"] or fr["owner__email"] or "",
+                owner=names.person(fr["owner_id"]),
             )
         )
     return shown

@@ -15,9 +15,9 @@ QUEUE_ROW_FIELDS = (
     *("id", "uuid", "state", "needs", "waiting_since", "created_at", "client_sort"),
     *(
         f"application__{f}"
-        for f in ("candidate_name", "role_title", "company_as_described", "is_confirmed", "client__name")
+        for f in ("candidate_name", "role_title", "company_as_described", "is_confirmed", "client_id")
     ),
-    *("owner__name", "owner__email"),
+    "owner_id",  # the names of the client and the recruiter come from the cache (queue.names)
 )
 
 

@@ -34,7 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = requests_for_recruiter(request)
     desk = _desk(request, mine=request.GET.get("owner") == queue.MINE)
     # The filter's lists and the counts of open work: one trip to the cache.
-    clients, recruiters, counts = queue.lists_and_counts(visible, every_request=sees_every_request(request))
+    kept = queue.lists_and_counts(visible, every_request=sees_every_request(request))
+    clients, recruiters, counts = kept.clients, kept.recruiters, kept.counts
     filterset = queue.QueueFilter(
         request.GET or None,
         queryset=visible.for_queue(),
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     keep = {key: value for key, value in request.GET.items() if key not in ("after", "before")}
     # The rows' HTML in one piece: fifty turns of a template loop cost more than the rows.
-    rows_html = queue.rows_html(queue.rows(page.rows, portal))
+    rows_html = queue.rows_html(queue.rows(page.rows, portal, kept.names))
     # The filters and the bulk form are kept rendered, keyed by what they show; both in one trip.
     filters_key = "queue-filters:" + queue.fragment_key(request.GET, clients, recruiters)
     wanted = {

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from feedback_portal.models import PortalSettings
+from candidates.models import Application, Client
+from feedback_portal.models import PortalSettings, User
 from requests_app import lifecycle, queue, services
 from requests_app.models import FeedbackRequest, FollowUp
 
@@ -353,3 +354,33 @@ def test_a_transaction_moving_many_requests_moves_the_counts_on_once(feedback_re
         versions.add(cache.get(queue.COUNTS_VERSION_KEY))
     assert len(versions) == 2
     assert cache.get(queue.COUNTS_VERSION_KEY) not in versions  # and once more on commit
+
+
+def test_rows_name_their_client_and_recruiter_even_when_the_kept_names_have_not_heard_of_them(
+    warm, feedback_request_factory, application_factory, client_factory, recruiter_factory
+):
+    """The rows read the names of clients and recruiters from the cache: a client renamed, a
+    recruiter who left or changed role, still show as they are now."""
+    leaver = recruiter_factory(name="Lee Leaver")
+    fr = feedback_request_factory(application=application_factory(client=client_factory(name="Old Name Ltd")))
+    FeedbackRequest.objects.filter(pk=fr.pk).update(owner=leaver)
+    client = warm()
+    assert "Old Name Ltd" in client.get("/dashboard/").content.decode()
+
+    fr.application.client.name = "New Name Ltd"
+    fr.application.client.save()
+    leaver.is_active = False
+    leaver.save()
+    html = client.get("/dashboard/").content.decode()
+    assert "New Name Ltd" in html and "Old Name Ltd" not in html
+    assert "Lee Leaver" in html
+
+    # Changed behind the portal's back (no signal): looked up, not left blank.
+    User.objects.filter(pk=leaver.pk).update(role=User.Role.CANDIDATE, name="Lee Elsewhere")
+    cache.delete(queue._choices_key("names"))
+    queue.names()  # kept again: the leaver is no longer a recruiter
+    newcomer = Client.objects.bulk_create([Client(name="Quiet Newcomer", owner=leaver)])[0]
+    Application.objects.filter(pk=fr.application_id).update(client=newcomer)
+    html = client.get("/dashboard/").content.decode()
+    assert "Quiet Newcomer" in html
+    assert "Lee Elsewhere" in html
