@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.access import application_for_candidate
 from candidates.models import Application
+from feedback_portal import audit
 from feedback_portal.access import candidate_required
 from feedback_portal.limits import Limit
 from feedback_portal.models import PortalSettings
@@ -54,6 +55,8 @@ def export(request: HttpRequest) -> HttpResponse:
     """The candidate's own data, as their pages show it, as a JSON download."""
     now = timezone.now()
     data = exports.candidate_export(request.user, now=now)
+    # Personal data leaving the portal: on the admins' audit trail, as a subject-access export is.
+    audit.record(request.user, audit.EXPORTED, target=request.user, export="own data")
     return exports.json_attachment(data, filename=exports.export_filename("my-feedback-portal-data", now))
 
 

@@ -193,6 +193,15 @@ def test_a_subject_access_export_is_recorded_even_for_a_candidate_without_reques
     assert "Exported personal data" in trail(admin_client, what=audit.EXPORTED)
 
 
+def test_a_candidate_downloading_their_own_data_is_recorded(admin_client, candidate_client, candidate):
+    assert candidate_client.get("/applications/export/")["Content-Disposition"].startswith("attachment")
+
+    entry = only_entry(additional_data__event=audit.EXPORTED)
+    assert (entry.actor, entry.object_pk) == (candidate, str(candidate.pk))
+    rows = trail(admin_client, what=audit.EXPORTED)
+    assert "Exported personal data" in rows and candidate.email in rows
+
+
 def test_a_legal_hold_is_recorded_with_the_admin_who_placed_it(
     admin_client, admin_user, feedback_request_factory
 ):
