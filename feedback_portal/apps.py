@@ -22,3 +22,7 @@ class FeedbackPortalConfig(AppConfig):
             "reset": mfa_signals.authenticator_reset,
         }.items():
             signal.connect(audit.mfa_receiver(change), weak=False, dispatch_uid=f"audit-mfa-{change}")
+        # A wrong code from an authenticator app, a recovery code or at re-confirming: a failed sign-in.
+        mfa_signals.authentication_failed.connect(
+            audit.note_second_step_failed, dispatch_uid="audit-mfa-failed"
+        )

@@ -218,6 +218,13 @@ def mfa_receiver(change: str) -> Callable[..., None]:
     return note
 
 
+def note_second_step_failed(sender, request=None, user=None, authenticator=None, **kwargs) -> None:
+    """A wrong code at the second step of signing in (allauth's `authentication_failed`): the
+    password was right, so someone may hold it. Noted as a failed sign-in of that account."""
+    step = "confirming it is them" if kwargs.get("reauthentication") else "second step"
+    record(None, SIGN_IN_FAILED, target=user, email=getattr(user, "email", ""), step=step)
+
+
 # --- Reading the trail ----------------------------------------------------------------------
 
 

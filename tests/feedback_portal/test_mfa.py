@@ -205,6 +205,23 @@ def test_a_wrong_code_is_refused_with_a_clear_message(mfa_required, client, recr
     assert client.get("/dashboard/")["Location"].startswith("/accounts/login/")
 
 
+def test_a_wrong_code_is_a_failed_sign_in_on_the_audit_trail(mfa_required, client, recruiter):
+    from auditlog.models import LogEntry
+
+    from feedback_portal import audit
+
+    TOTP.activate(recruiter, SECRET)
+    sign_in(client, recruiter)
+    client.post("/accounts/2fa/authenticate/", {"code": not_a_code_now(SECRET)})
+
+    [entry] = LogEntry.objects.filter(additional_data__event=audit.SIGN_IN_FAILED)
+    assert entry.object_pk == str(recruiter.pk)
+    assert entry.additional_data["step"] == "second step"
+    assert entry.actor is None  # not signed in
+    client.post("/accounts/2fa/authenticate/", {"code": totp(SECRET)})
+    assert LogEntry.objects.filter(additional_data__event=audit.SIGN_IN_FAILED).count() == 1
+
+
 def test_an_empty_code_says_what_to_enter(mfa_required, client, recruiter):
     TOTP.activate(recruiter, SECRET)
     sign_in(client, recruiter)
