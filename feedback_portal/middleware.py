@@ -41,7 +41,25 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
+        elif "public" in response["Cache-Control"]:
+            _same_for_everyone(response)
         return response
+
+
+def _same_for_everyone(response) -> None:
+    """A response its view says any cache may keep: not varied by the session cookie (the
+    session is read for every request, the response does not depend on it), and never with a
+    cookie of someone's in it: then it is theirs alone."""
+    if response.cookies:
+        response["Cache-Control"] = response["Cache-Control"].replace("public", "private")
+        return
+    kept = [
+        v.strip() for v in response.get("Vary", "").split(",") if v.strip() and v.strip().lower() != "cookie"
+    ]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif response.has_header("Vary"):
+        del response["Vary"]
 
 
 class VisibleInputMiddleware:

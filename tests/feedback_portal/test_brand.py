@@ -333,3 +333,21 @@ def test_the_error_page_still_answers_when_the_settings_cannot_be_read(rf, monke
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_the_stylesheet_is_the_same_for_everyone_and_never_carries_someones_cookie(client, recruiter_client):
+    """Shared caches may keep it: it does not vary by the session cookie. A response that had to
+    renew someone's session cookie is theirs alone: private."""
+    url = PortalSettings.load().brand_css_url
+    for who in (client, recruiter_client):
+        response = who.get(url)
+        assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert not response.cookies
+
+    session = recruiter_client.session
+    session.set_expiry(3600)  # as "Remember me" left it: the next request ends it with the browser
+    session.save()
+    renewed = recruiter_client.get(url)
+    assert renewed.cookies
+    assert renewed["Cache-Control"] == "private, max-age=31536000, immutable"
