@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from candidates.models import Application, Client
 from feedback_portal.models import User
 
-from . import queue
+from . import queue_kept
 from .models import FeedbackRequest
 from .services import search
 
@@ -19,7 +19,7 @@ def application_saved(sender, instance: Application, created: bool, **kwargs) ->
 
 @receiver(post_save, sender=Client, dispatch_uid="requests_app.describe_client")
 def client_saved(sender, instance: Client, created: bool, update_fields=None, **kwargs) -> None:
-    queue.forget_choices()
+    queue_kept.forget_choices()
     if not created and (update_fields is None or "name" in update_fields):
         search.describe_client(instance)
 
@@ -27,7 +27,7 @@ def client_saved(sender, instance: Client, created: bool, update_fields=None, **
 @receiver(post_save, sender=User, dispatch_uid="requests_app.forget_recruiters")
 def user_saved(sender, instance: User, **kwargs) -> None:
     if instance.is_recruiter:  # the queue's lists of recruiters are read again
-        queue.forget_choices()
+        queue_kept.forget_choices()
 
 
 @receiver(post_save, sender=FeedbackRequest, dispatch_uid="requests_app.count_saved_request")
@@ -35,4 +35,4 @@ def user_saved(sender, instance: User, **kwargs) -> None:
 def request_saved_or_deleted(sender, **kwargs) -> None:
     """A request saved whole (asked, or edited in the admin) or deleted: the queue counts again.
     The portal's own moves update a few columns and say so themselves (lifecycle.note_needs)."""
-    queue.forget_counts()
+    queue_kept.forget_counts()

@@ -9,7 +9,7 @@ from feedback_portal.models import User
 from feedback_portal.widgets import DatePicker, ListSelect
 
 from ..models import BulkRun
-from ..queue import recruiter_choices
+from ..queue_kept import recruiter_choices
 
 
 def _recruiter_field(label: str, **kwargs) -> forms.ChoiceField:

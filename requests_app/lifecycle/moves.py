@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .. import queue
+from .. import queue_kept
 from ..models import Event, FeedbackRequest, FeedbackResponse, FollowUp
 from .rules import (
     FOLLOW_UP_TRANSITIONS,
@@ -60,7 +60,7 @@ def note_needs(feedback_request: FeedbackRequest) -> None:
     needs, since = recruiter_needs(feedback_request)
     FeedbackRequest.objects.filter(pk=feedback_request.pk).update(needs=needs, waiting_since=since)
     feedback_request.needs, feedback_request.waiting_since = needs, since
-    queue.forget_counts()  # every move ends here: the queue's counts of open work change
+    queue_kept.forget_counts()  # every move ends here: the queue's counts of open work change
 
 
 # --- The guarded move ----------------------------------------------------------------------

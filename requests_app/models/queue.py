@@ -17,7 +17,7 @@ QUEUE_ROW_FIELDS = (
         f"application__{f}"
         for f in ("candidate_name", "role_title", "company_as_described", "is_confirmed", "client_id")
     ),
-    "owner_id",  # the names of the client and the recruiter come from the cache (queue.names)
+    "owner_id",  # the names of the client and the recruiter come from the cache (queue_kept.names)
 )
 
 

@@ -14,7 +14,7 @@ from feedback_portal.models import PortalSettings, User
 from feedback_portal.once import AlreadyDone, done_once
 from feedback_portal.paging import cursor_from, keyset_page
 
-from .. import queue, services
+from .. import queue, queue_kept, queue_rows, services
 from ..access import desk_of, request_for_recruiter, requests_for_recruiter, sees_every_request
 from ..forms.desk import BulkForm, HandoverForm, ReassignForm
 from ..models import BulkRun, FeedbackRequest, Handover
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = requests_for_recruiter(request)
     desk = _desk(request, mine=request.GET.get("owner") == queue.MINE)
     # The filter's lists and the counts of open work: one trip to the cache.
-    kept = queue.lists_and_counts(visible, every_request=sees_every_request(request))
+    kept = queue_kept.lists_and_counts(visible, every_request=sees_every_request(request))
     clients, recruiters, counts = kept.clients, kept.recruiters, kept.counts
     filterset = queue.QueueFilter(
         request.GET or None,
@@ -54,21 +54,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     keep = {key: value for key, value in request.GET.items() if key not in ("after", "before")}
     # The rows' HTML in one piece: fifty turns of a template loop cost more than the rows.
-    rows_html = queue.rows_html(queue.rows(page.rows, portal, kept.names))
+    rows_html = queue_rows.rows_html(queue_rows.rows(page.rows, portal, kept.names))
     # The filters and the bulk form are kept rendered, keyed by what they show; both in one trip.
-    filters_key = "queue-filters:" + queue.fragment_key(request.GET, clients, recruiters)
+    filters_key = "queue-filters:" + queue_kept.fragment_key(request.GET, clients, recruiters)
     wanted = {
         filters_key: lambda: render_to_string(
             "requests_app/_queue_filters.html",
             {"filter": filterset, "more_filters_used": filterset.more_filters_used},
         )
     }
-    bulk_key = "queue-bulk:" + queue.fragment_key(QueryDict(), recruiters)
+    bulk_key = "queue-bulk:" + queue_kept.fragment_key(QueryDict(), recruiters)
     if rows_html:
         wanted[bulk_key] = lambda: render_to_string(
             "requests_app/_queue_bulk.html", {"form": BulkForm(recruiters=recruiters)}
         )
-    fragments = queue.fragments(wanted)
+    fragments = queue_kept.fragments(wanted)
     return render(
         request,
         "requests_app/dashboard.html",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from candidates.models import Application, Client
 from feedback_portal.models import PortalSettings, User
-from requests_app import lifecycle, queue, services
+from requests_app import lifecycle, queue_kept, services
 from requests_app.models import FeedbackRequest, FollowUp
 
 pytestmark = pytest.mark.django_db
@@ -283,15 +283,15 @@ def test_counts_read_before_a_change_are_not_shown_after_it(feedback_request_fac
     are counted again."""
     waiting = feedback_request_factory.create_batch(3)
     visible = FeedbackRequest.objects.all()
-    assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 3
+    assert sum(queue_kept.work_counts(visible, every_request=True)["needs"].values()) == 3
     # A change the counts have not heard of yet (as if still being committed): the kept counts stand…
     FeedbackRequest.objects.filter(pk=waiting[0].pk).update(needs="", state=S.DECLINED)
-    assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 3
+    assert sum(queue_kept.work_counts(visible, every_request=True)["needs"].values()) == 3
     # …until the change says so, as every move does.
-    queue.forget_counts()
-    assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 2
+    queue_kept.forget_counts()
+    assert sum(queue_kept.work_counts(visible, every_request=True)["needs"].values()) == 2
     # A recruiter who sees only some clients is counted on their own, never from the agency's.
-    assert sum(queue.work_counts(visible.none(), every_request=False)["needs"].values()) == 0
+    assert sum(queue_kept.work_counts(visible.none(), every_request=False)["needs"].values()) == 0
 
 
 def test_a_managers_decline_is_named_as_such(recruiter_client, routing_factory, answer):
@@ -346,14 +346,14 @@ def test_a_transaction_moving_many_requests_moves_the_counts_on_once(feedback_re
     with transaction.atomic():
         for fr in waiting[:2]:
             services.decline_request(feedback_request=fr, actor=recruiter, message="The role was withdrawn.")
-            versions.add(cache.get(queue.COUNTS_VERSION_KEY))
+            versions.add(cache.get(queue_kept.COUNTS_VERSION_KEY))
         assert len(versions) == 1
-        assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 1
+        assert sum(queue_kept.work_counts(visible, every_request=True)["needs"].values()) == 1
         services.decline_request(feedback_request=waiting[2], actor=recruiter, message="Withdrawn.")
-        assert sum(queue.work_counts(visible, every_request=True)["needs"].values()) == 0
-        versions.add(cache.get(queue.COUNTS_VERSION_KEY))
+        assert sum(queue_kept.work_counts(visible, every_request=True)["needs"].values()) == 0
+        versions.add(cache.get(queue_kept.COUNTS_VERSION_KEY))
     assert len(versions) == 2
-    assert cache.get(queue.COUNTS_VERSION_KEY) not in versions  # and once more on commit
+    assert cache.get(queue_kept.COUNTS_VERSION_KEY) not in versions  # and once more on commit
 
 
 def test_rows_name_their_client_and_recruiter_even_when_the_kept_names_have_not_heard_of_them(
@@ -377,8 +377,8 @@ def test_rows_name_their_client_and_recruiter_even_when_the_kept_names_have_not_
 
     # Changed behind the portal's back (no signal): looked up, not left blank.
     User.objects.filter(pk=leaver.pk).update(role=User.Role.CANDIDATE, name="Lee Elsewhere")
-    cache.delete(queue._choices_key("names"))
-    queue.names()  # kept again: the leaver is no longer a recruiter
+    cache.delete(queue_kept._choices_key("names"))
+    queue_kept.names()  # kept again: the leaver is no longer a recruiter
     newcomer = Client.objects.bulk_create([Client(name="Quiet Newcomer", owner=leaver)])[0]
     Application.objects.filter(pk=fr.application_id).update(client=newcomer)
     html = client.get("/dashboard/").content.decode()
