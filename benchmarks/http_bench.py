@@ -30,13 +30,8 @@ this benchmark's keys). Options: `--help`.
 
 import argparse
 import json
-import os
-import platform
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,9 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta
-from html.parser import HTMLParser
-from http.cookiejar import CookieJar
+from datetime import datetime
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,9 +47,19 @@ sys.path.insert(0, str(BASE_DIR))
 
 import bench_data  # noqa: E402  (beside this file)
 import sweeps  # noqa: E402
+from environment import (  # noqa: E402
+    VAR_DIR,
+    bench_env,
+    check_redis,
+    forget_redis,
+    machine,
+    size_env,
+    use,
+    working_moment,
+)
+from report import LABELS, PAGES, PAGES_DEEP, budgets, table  # noqa: E402
+from serving import PASSWORD, Server, Visitor, has_field, next_link  # noqa: E402
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_http_bench"
-PASSWORD = "bench-only-password-2026"
 RECRUITER_EMAIL = "recruiter0@agency.test"  # made by bench_data.fill, owns requests
 ADMIN_EMAIL = "bench-admin@agency.test"
 # The live workload, the same at every size: about a thousand requests wait for a recruiter
@@ -64,163 +67,11 @@ ADMIN_EMAIL = "bench-admin@agency.test"
 OPEN_REQUESTS = 1600
 # The agency's clients, the same at every size: the clients page and analytics list them all.
 CLIENTS = 60
-KEY_PREFIX = "bench-http"
-VAR_DIR = BASE_DIR / "var" / "bench"
 RESULTS = BASE_DIR / "benchmarks" / "results.json"
-PAGES_DEEP = 50
-
-# The pages, in the order of each round. `who`: whose session loads it. `kind`: the ceiling
-# (the cheapest signed-in request: every middleware, the session and the user, then a
-# redirect, no template), a static file for scale, the recruiters' pages, and the admin's
-# changelist as the fixed reference.
-PAGES = [
-    ("ceiling", "signed-in redirect (ceiling)", "recruiter", "ceiling"),
-    ("static", "static file (whitenoise)", "recruiter", "info"),
-    ("queue", "queue, default view", "recruiter", "recruiter"),
-    ("search", "queue, search", "recruiter", "recruiter"),
-    ("filtered", "queue, ?view=answered", "recruiter", "recruiter"),
-    ("deep", f"queue, {PAGES_DEEP} pages deep", "recruiter", "recruiter"),
-    ("request", "one request's page", "recruiter", "recruiter"),
-    ("analytics", "analytics", "recruiter", "recruiter"),
-    ("clients", "clients", "recruiter", "recruiter"),
-    ("applications", "applications", "recruiter", "recruiter"),
-    ("admin", "admin changelist (reference)", "admin", "reference"),
-]
-LABELS = {key: label for key, label, _, _ in PAGES}
 
 
 def log(*args) -> None:
     print(*args, flush=True)
-
-
-# --- The environment ------------------------------------------------------------------------
-
-
-def bench_env() -> dict[str, str]:
-    """Production settings except HTTPS, for this process and gunicorn alike."""
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DATABASE_URL"] = url
-    bench_data.bench_database_url()  # refuses a database whose name lacks "bench"
-    env = {
-        "DJANGO_SETTINGS_MODULE": "feedback_portal.settings",
-        "SECRET_KEY": secrets.token_urlsafe(40),  # throwaway: sessions die with the run
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": url,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
-        "REDIS_BROKER_DB": os.environ.get("BENCH_REDIS_BROKER_DB", "14"),
-        "REDIS_CACHE_DB": os.environ.get("BENCH_REDIS_CACHE_DB", "15"),
-        "CACHE_KEY_PREFIX": KEY_PREFIX,
-        "CELERY_QUEUE": KEY_PREFIX,
-        "VAR_DIR": str(VAR_DIR),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.pop("DEBUG", None)
-    os.environ.update(env)
-    return {**os.environ, **env}
-
-
-def size_env(env: dict, size: int) -> dict[str, str]:
-    """One database and one cache prefix per size: both are served side by side."""
-    parts = urllib.parse.urlsplit(env["DATABASE_URL"])
-    name = f"{parts.path.lstrip('/')}_{size // 1000}k"
-    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    return {**env, "DATABASE_URL": url, "CACHE_KEY_PREFIX": f"{KEY_PREFIX}-{size // 1000}k"}
-
-
-def use(env: dict) -> None:
-    """Point this process's database connection and cache at one size's."""
-    from django.core.cache import caches
-    from django.db import connections
-
-    connection = connections["default"]
-    connection.close()
-    connection.settings_dict["NAME"] = urllib.parse.urlsplit(env["DATABASE_URL"]).path.lstrip("/")
-    caches["default"].key_prefix = env["CACHE_KEY_PREFIX"]
-
-
-def redis_db(env: dict, which: str):
-    import redis
-
-    parts = urllib.parse.urlsplit(env["REDIS_URL"])
-    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{env[which]}", "", ""))
-    return redis.Redis.from_url(url, socket_connect_timeout=3)
-
-
-def ours(key: bytes) -> bool:
-    return KEY_PREFIX.encode() in key
-
-
-def check_redis(env: dict) -> None:
-    """Our two Redis databases must hold nothing but this benchmark's keys: we never touch others'."""
-    for which in ("REDIS_BROKER_DB", "REDIS_CACHE_DB"):
-        db = redis_db(env, which)
-        db.ping()
-        others = [k for k in db.scan_iter(count=500) if not ours(k)]
-        if others:
-            sys.exit(
-                f"Redis database {env[which]} holds keys that are not the benchmark's ({others[0]!r}…): "
-                f"choose free ones with BENCH_{which}."
-            )
-
-
-def forget_redis(env: dict) -> None:
-    """Delete this benchmark's keys (cached sessions and settings, queued e-mail tasks)."""
-    for which in ("REDIS_BROKER_DB", "REDIS_CACHE_DB"):
-        db = redis_db(env, which)
-        keys = [k for k in db.scan_iter(count=1000) if ours(k)]
-        for start in range(0, len(keys), 1000):
-            db.delete(*keys[start : start + 1000])
-
-
-def working_moment() -> datetime:
-    """10:30 in the agency's time zone on the latest weekday before now.
-
-    The sweeps run with this `now`: reminders and digests go out only in working hours.
-    """
-    from feedback_portal.models import PortalSettings
-
-    portal = PortalSettings.load()
-    local = datetime.now(portal.zone)
-    day = local.date() - timedelta(days=1)
-    while not portal.is_business_day(day):
-        day -= timedelta(days=1)
-    return datetime(day.year, day.month, day.day, 10, 30, tzinfo=portal.zone)
-
-
-def machine(env: dict) -> dict:
-    import django
-    from django.db import connection
-
-    def first(path: str, prefix: str) -> str:
-        try:
-            for line in Path(path).read_text().splitlines():
-                if line.startswith(prefix):
-                    return line.split(":", 1)[1].strip()
-        except OSError:
-            pass
-        return ""
-
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        pg = cur.fetchone()[0]
-        cur.execute("SHOW shared_buffers")
-        shared_buffers = cur.fetchone()[0]
-    mem_kb = first("/proc/meminfo", "MemTotal").split()[0] if first("/proc/meminfo", "MemTotal") else "0"
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()  # noqa: S607
-    return {
-        "cpu": first("/proc/cpuinfo", "model name"),
-        "cores": os.cpu_count(),
-        "memory_gib": round(int(mem_kb) / 1024 / 1024, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "postgresql": pg,
-        "postgresql_shared_buffers": shared_buffers,
-        "redis": redis_db(env, "REDIS_CACHE_DB").info("server")["redis_version"],
-        "wrk": (wrk or [""])[0].split(" Copyright")[0],
-    }
 
 
 # --- Seeding --------------------------------------------------------------------------------
@@ -284,129 +135,6 @@ def counts() -> dict:
         "events": Event.objects.count(),
         "emails": OutboundEmail.objects.count(),
     }
-
-
-# --- Serving and signing in ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn with 2 sync workers, as a process of its own; stopped by `stop`."""
-
-    def __init__(self, env: dict, name: str):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        self.log = VAR_DIR / f"gunicorn-{name}.log"
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        command = [gunicorn, "feedback_portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
-        # A slow page at 100,000 requests is measured, not killed half-way.
-        command += ["--timeout", "120", "--error-logfile", str(self.log)]
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn stopped at start; see {self.log}")
-            try:
-                if fetch(plain_opener(), self.base + "/accounts/login/")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        sys.exit(f"gunicorn did not answer within a minute; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to look at, not to follow
-
-
-def plain_opener(jar: CookieJar | None = None):
-    return urllib.request.build_opener(
-        NoRedirect, urllib.request.HTTPCookieProcessor(CookieJar() if jar is None else jar)
-    )
-
-
-def fetch(opener, url: str, data: dict | None = None) -> tuple[int, dict, str]:
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    try:
-        with opener.open(url, data=body, timeout=120) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
-
-
-class Visitor:
-    """A signed-in browser: signs in through the form, then carries its session cookie."""
-
-    def __init__(self, base: str, email: str):
-        self.base = base
-        self.jar = CookieJar()
-        self.opener = plain_opener(self.jar)
-        status, _, html = fetch(self.opener, base + "/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if status != 200 or not token:
-            sys.exit(f"The sign-in page did not offer a form ({status}).")
-        status, headers, _ = fetch(
-            self.opener,
-            base + "/accounts/login/",
-            {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
-        )
-        if status != 302 or "sessionid" not in self.cookie:
-            sys.exit(f"Signing in as {email} failed ({status}, {headers.get('Location')}).")
-
-    @property
-    def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-    def get(self, path: str) -> tuple[int, dict, str]:
-        return fetch(self.opener, urllib.parse.urljoin(self.base, path))
-
-
-class NextLink(HTMLParser):
-    """The href of the first <a rel="next">."""
-
-    def __init__(self):
-        super().__init__()
-        self.href = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and self.href is None and "next" in (attrs.get("rel") or "").split():
-            self.href = attrs.get("href")
-
-
-def next_link(html: str) -> str | None:
-    parser = NextLink()
-    parser.feed(html)
-    return parser.href
-
-
-def has_field(html: str, name: str) -> bool:
-    return re.search(rf'<(input|select)\b[^>]*\bname="{re.escape(name)}"', html) is not None
 
 
 # --- What to load -------------------------------------------------------------------------
@@ -553,111 +281,6 @@ def load_pages(servers: dict, rounds: int, seconds: int, connections: int) -> di
         }
         for size in sizes
     }
-
-
-# --- Budgets ---------------------------------------------------------------------------------
-
-
-def budget(name: str, value: float | None, goal: float, at_least: bool = True, why: str = "") -> dict:
-    if value is None:
-        return {"name": name, "value": None, "goal": goal, "pass": None, "note": why or "not measured"}
-    ok = value >= goal if at_least else value <= goal
-    return {"name": name, "value": round(value, 3), "goal": goal, "pass": ok, "note": why}
-
-
-def budgets(runs: dict, small: int, big: int) -> list[dict]:
-    def rps(size, key):
-        page = runs[str(size)]["pages"].get(key)
-        return page["rps"] if page and page["rps"] > 0 and not page["bad_responses"] else None
-
-    def ratio(a, b):
-        return a / b if a is not None and b else None
-
-    def why(*pairs):
-        gone = [f"{LABELS[key]} at {size:,}" for size, key in pairs if rps(size, key) is None]
-        reasons = [runs[str(size)]["missing"].get(key, "") for size, key in pairs if rps(size, key) is None]
-        return (
-            (
-                "not measured: "
-                + "; ".join(f"{g} ({r})" if r else g for g, r in zip(gone, reasons, strict=True))
-            )
-            if gone
-            else ""
-        )
-
-    b = f"{big // 1000}k"
-
-    def of(name, goal, top, bottom):
-        """A budget on rps(*top) / rps(*bottom)."""
-        return budget(name, ratio(rps(*top), rps(*bottom)), goal, why=why(top, bottom))
-
-    out = [
-        of(f"queue default view at {b} ≥ 8× the admin changelist", 8, (big, "queue"), (big, "admin")),
-        of(f"queue default view at {b} ≥ 0.04 of the ceiling", 0.04, (big, "queue"), (big, "ceiling")),
-        of(f"queue search at {b} ≥ 0.5 of the default view", 0.5, (big, "search"), (big, "queue")),
-        of(
-            f"queue {PAGES_DEEP} pages deep at {b} ≥ 0.5 of the default view",
-            0.5,
-            (big, "deep"),
-            (big, "queue"),
-        ),
-    ]
-    for key, label, _, kind in PAGES:
-        if kind == "recruiter":
-            out.append(of(f"{label} at {b} ≥ 0.9× itself at {small // 1000}k", 0.9, (big, key), (small, key)))
-    for name in runs[str(big)]["sweeps"]:
-        t_big = runs[str(big)]["sweeps"][name]["seconds"]
-        t_small = runs[str(small)]["sweeps"].get(name, {}).get("seconds")
-        out.append(
-            budget(f"sweep '{name}' at {b} ≤ 1.2× itself at {small // 1000}k", ratio(t_big, t_small), 1.2,
-                   at_least=False)
-        )  # fmt: skip
-    return out
-
-
-def table(runs: dict, sizes: list[int], results_budgets: list[dict]) -> str:
-    lines = []
-    head = "".join(f"{f'{s:,}':>12}" for s in sizes)
-    lines.append(f"{'page (requests/second, median)':<36}{head}{'ratio':>8}")
-    for key, label, *_ in PAGES:
-        cells, values = "", []
-        for s in sizes:
-            page = runs[str(s)]["pages"].get(key)
-            if page:
-                flag = "!" if page["bad_responses"] else ""
-                cells += f"{page['rps']:>11.1f}{flag or ' '}"
-                values.append(page["rps"])
-            else:
-                cells += f"{'—':>11} "
-        ratio = f"{values[-1] / values[0]:>8.2f}" if len(values) == len(sizes) and values[0] else ""
-        lines.append(f"{label:<36}{cells}{ratio}")
-    lines.append("")
-    lines.append(
-        f"{'sweep (seconds, median; due → done)':<36}"
-        + "".join(f"{f'{s:,}':>22}" for s in sizes)
-        + f"{'ratio':>8}"
-    )
-    for name in runs[str(sizes[-1])]["sweeps"]:
-        cells, values = "", []
-        for s in sizes:
-            sweep = runs[str(s)]["sweeps"].get(name)
-            cells += (
-                f"{sweep['seconds']:>8.2f} s {sweep['due']:>5} → {sweep['done']:>4}"
-                if sweep
-                else f"{'—':>22}"
-            )
-            values.append(sweep["seconds"] if sweep else None)
-        ratio = f"{values[-1] / values[0]:>8.2f}" if None not in values and values[0] else ""
-        lines.append(f"{name:<36}{cells}{ratio}")
-    lines.append("")
-    lines.append("budgets")
-    for item in results_budgets:
-        verdict = {True: "pass", False: "SHORT", None: "not measured"}[item["pass"]]
-        value = "—" if item["value"] is None else f"{item['value']:.3g}"
-        lines.append(f"  {verdict:<13}{item['name']:<62} {value:>8}  (goal {item['goal']})")
-        if item.get("note"):
-            lines.append(f"  {'':<13}{item['note']}")
-    return "\n".join(lines)
 
 
 def diagnose(args, pages: dict, results_budgets: list[dict], now: datetime, big: int) -> None:
