@@ -3,7 +3,7 @@
 from django import forms
 
 from . import importing
-from .imports import FileRefused
+from .reading import FileRefused
 
 
 class ImportForm(forms.Form):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from feedback_portal.access import recruiter_required
 from feedback_portal.once import AlreadyDone, already_done, done_once
 
-from . import importing, imports
+from . import importing, reading
 from .access import import_for_recruiter
 from .forms import ImportForm
 from .models import ImportBatch, ImportRow
@@ -56,7 +56,7 @@ def import_applications(request: HttpRequest) -> HttpResponse:
         "integrations/import.html",
         {
             "form": form,
-            "columns": imports.COLUMNS,
+            "columns": reading.COLUMNS,
             "past": ImportBatch.objects.for_import_page()[:PAST_IMPORTS],
             "max_rows": importing.settings.IMPORT_MAX_ROWS,
             "max_size": importing.settings.IMPORT_MAX_BYTES,

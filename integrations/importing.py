@@ -21,7 +21,7 @@ from candidates.models import Application, Client
 from feedback_portal import audit
 from feedback_portal.models import User
 
-from . import imports
+from . import imports, reading
 from .models import ImportBatch, ImportRow
 
 # Rows applied in one transaction: small enough that the progress bar moves and a lock is short,
@@ -30,23 +30,23 @@ ROWS_PER_TRANSACTION = 500
 
 
 def check_size(size: int) -> None:
-    """imports.FileRefused when a file of `size` bytes is over the limit (IMPORT_MAX_BYTES)."""
+    """reading.FileRefused when a file of `size` bytes is over the limit (IMPORT_MAX_BYTES)."""
     if size > settings.IMPORT_MAX_BYTES:
-        raise imports.FileRefused(
+        raise reading.FileRefused(
             f"This file is {filesizeformat(size)}; one import takes at most "
             f"{filesizeformat(settings.IMPORT_MAX_BYTES)}. Split it into smaller files and import each."
         )
 
 
-def parse_upload(*, data: bytes) -> imports.Parsed:
-    """The rows of an uploaded file; imports.FileRefused with the reason when it cannot be read."""
+def parse_upload(*, data: bytes) -> reading.Parsed:
+    """The rows of an uploaded file; reading.FileRefused with the reason when it cannot be read."""
     check_size(len(data))
-    return imports.read_csv(data, max_rows=settings.IMPORT_MAX_ROWS)
+    return reading.read_csv(data, max_rows=settings.IMPORT_MAX_ROWS)
 
 
 @transaction.atomic
 def start_import(
-    *, parsed: imports.Parsed, file_name: str, importer: User, create_clients: bool, invite: bool
+    *, parsed: reading.Parsed, file_name: str, importer: User, create_clients: bool, invite: bool
 ) -> ImportBatch:
     """Keep the file's rows with what the preview found; nothing else is written until confirmed."""
     checked = imports.check_rows(parsed.rows, create_clients=create_clients)
@@ -294,7 +294,7 @@ def _client_to_add(name: str, *, owner: User, added: dict[str, Client]) -> Clien
 
 
 # What the error report says about each refused row, for the recruiter to fix in their file.
-REPORT_HEADER = ["row", "column", "reason", *imports.HEADER]
+REPORT_HEADER = ["row", "column", "reason", *reading.HEADER]
 
 
 def _cell(text: str) -> str:
@@ -310,7 +310,7 @@ def error_report(*, batch: ImportBatch) -> str:
     writer.writerow(REPORT_HEADER)
     refused = batch.rows.filter(Q(action=ImportRow.Action.ERROR) | Q(result=ImportRow.Action.ERROR))
     for row in refused.order_by("number").iterator(chunk_size=2000):
-        original = [_cell(str(row.values.get(column.key, ""))) for column in imports.COLUMNS]
+        original = [_cell(str(row.values.get(column.key, ""))) for column in reading.COLUMNS]
         for error in row.errors:
             writer.writerow([row.number, error["column"], _cell(error["reason"]), *original])
     return out.getvalue()
@@ -321,8 +321,8 @@ def template_csv() -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, dialect="excel")
-    writer.writerow(imports.HEADER)
-    writer.writerow(imports.EXAMPLE)
+    writer.writerow(reading.HEADER)
+    writer.writerow(reading.EXAMPLE)
     return out.getvalue()
 
 

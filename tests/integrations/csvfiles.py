@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from integrations.imports import HEADER
+from integrations.reading import HEADER
 
 
 def row(**values) -> list[str]:

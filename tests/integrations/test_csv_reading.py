@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.imports import FileRefused, read_csv
+from integrations.reading import FileRefused, read_csv
 from tests.integrations.csvfiles import csv_bytes, row
 
 SAM = row(

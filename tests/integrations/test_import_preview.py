@@ -3,7 +3,7 @@
 import pytest
 
 from candidates.models import Application
-from integrations import imports
+from integrations import imports, reading
 from integrations.models import ImportRow
 from tests.integrations.csvfiles import applicant, csv_bytes, days_ago, row
 
@@ -16,7 +16,7 @@ def acme(client_factory, recruiter):
 
 
 def check(rows, recruiter, *, create_clients=False):
-    parsed = imports.read_csv(csv_bytes(rows), max_rows=100)
+    parsed = reading.read_csv(csv_bytes(rows), max_rows=100)
     return imports.check_rows(parsed.rows, create_clients=create_clients)
 
 
@@ -167,7 +167,7 @@ def test_a_named_recruiter_owns_the_row(acme, recruiter, recruiter_factory):
 def test_the_preview_reads_a_fixed_number_of_queries_whatever_the_rows(
     acme, recruiter, django_assert_num_queries
 ):
-    parsed = imports.read_csv(
+    parsed = reading.read_csv(
         csv_bytes([applicant(n, recruiter_email=recruiter.email) for n in range(300)]), max_rows=500
     )
     # clients; recruiters named; applications by external id; applications by e-mail

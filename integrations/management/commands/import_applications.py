@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from feedback_portal.models import User
-from integrations import importing, imports
+from integrations import importing, imports, reading
 from integrations.models import ImportRow
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
         try:
             parsed = importing.parse_upload(data=data)
-        except imports.FileRefused as refusal:
+        except reading.FileRefused as refusal:
             raise CommandError(str(refusal)) from None
         if dry_run:
             checked = imports.check_rows(parsed.rows, create_clients=create_clients)
