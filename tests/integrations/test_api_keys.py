@@ -1,7 +1,12 @@
 """API keys: an agency admin makes one in the admin and sees it once; the API knows only its hash."""
 
 import hashlib
+import os
 import re
+import secrets
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from django.test import override_settings
@@ -151,3 +156,54 @@ def test_revoking_twice_changes_nothing(make_key):
     first = ApiKey.objects.get().revoked_at
     assert services.revoke_api_key(key=key) is False
     assert ApiKey.objects.get().revoked_at == first
+
+
+@pytest.mark.redis
+@pytest.mark.postgres  # thirty calls at once: SQLite would lock its tables
+@pytest.mark.django_db(transaction=True)
+def test_calls_made_at_the_same_moment_are_each_counted_on_redis(live_server, settings, make_key):
+    """Thirty calls at once with one key: the count is Redis's INCR, so exactly the first ten
+    are answered and the rest told when to come back (DRF's own throttle lost calls that raced)."""
+    settings.API_RATE_LIMIT = "10/day"  # a window no test run straddles
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"api-rate-{secrets.token_hex(8)}",  # this test's keys only
+        }
+    }
+    raw = make_key()
+    ready = threading.Barrier(30)
+    statuses: list[int] = []
+
+    def call() -> None:
+        ready.wait(timeout=10)
+        request = urllib.request.Request(live_server.url + LIST, headers={"Authorization": f"Bearer {raw}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+
+    threads = [threading.Thread(target=call) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200] * 10 + [429] * 20
+
+
+@override_settings(API_RATE_LIMIT="1/min")
+def test_while_the_cache_is_unreachable_calls_go_through(api, monkeypatch):
+    """The key is the secret; the limit only spreads load: an outage of the count lets work on."""
+    from django.core.cache import cache
+
+    from feedback_portal.cache import CacheUnavailable
+
+    def unreachable(*args, **kwargs):
+        raise CacheUnavailable("Connection refused")
+
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "incr", unreachable)
+    assert [api.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
