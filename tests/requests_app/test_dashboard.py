@@ -244,7 +244,7 @@ def test_every_view_of_the_queue_keeps_its_query_budget(
     feedback_request_factory.create_batch(rows, application__candidate_name="Person")
     client = warm()
     # 1. the signed-in user (the session, the filters' lists and the counts come from the cache)
-    # 2. the page's rows, with application, client and owner joined in
+    # 2. the page's rows, with their application joined in (the client's and owner's names: the cache)
     # (3. for "Mine": whose work the recruiter covers today)
     with django_assert_num_queries(queries):
         page = client.get("/dashboard/", params)

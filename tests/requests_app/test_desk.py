@@ -219,3 +219,21 @@ def test_after_a_reassignment_the_new_recruiter_gets_the_requests_emails(
         answer(routing)
     [told] = [m for m in mail.outbox if "answer" in m.subject.lower() or "review" in m.subject.lower()]
     assert told.to == [colleague.email]
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_a_bulk_result_page_keeps_its_query_budget_however_many_it_lists(
+    recruiter_client, recruiter, colleague, feedback_request_factory, django_assert_num_queries, rows
+):
+    chosen = feedback_request_factory.create_batch(rows)
+    run = services.run_bulk(
+        action=BulkRun.Action.REASSIGN,
+        requests=chosen,
+        actor=recruiter,
+        parameters={"to": str(colleague.uuid)},
+    )
+    recruiter_client.get(f"/dashboard/bulk/{run.uuid}/")  # fills the caches, as on a running portal
+    # 1. the signed-in user  2. the bulk run (the session comes from the cache)
+    with django_assert_num_queries(2):
+        page = recruiter_client.get(f"/dashboard/bulk/{run.uuid}/")
+    assert f"{rows} done" in page.content.decode()
