@@ -58,18 +58,22 @@ class Names:
     def __init__(self, kept: tuple[dict[int, str], dict[int, str]]):
         self.clients, self.people = kept
 
+    def look_up_missing(self, client_ids: set[int], person_ids: set[int]) -> None:
+        """Read the names the cache has not heard of (a client added a moment ago, someone no
+        longer a recruiter), at most one query for each kind, however many rows name them."""
+        clients = client_ids - self.clients.keys()
+        if clients:
+            self.clients |= dict(Client.objects.filter(pk__in=clients).values_list("pk", "name"))
+        people = person_ids - self.people.keys() - {None}
+        if people:
+            found = User.objects.filter(pk__in=people).values_list("pk", "name", "email")
+            self.people |= {pk: n or e for pk, n, e in found}
+
     def client(self, pk: int) -> str:
-        if pk not in self.clients:  # added a moment ago, the cache not yet told
-            self.clients[pk] = Client.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
-        return self.clients[pk]
+        return self.clients.get(pk, "")
 
     def person(self, pk: int | None) -> str:
-        if pk is None:
-            return ""
-        if pk not in self.people:  # someone no longer a recruiter: named as they are
-            found = User.objects.filter(pk=pk).values_list("name", "email").first() or ("", "")
-            self.people[pk] = found[0] or found[1]
-        return self.people[pk]
+        return self.people.get(pk, "") if pk is not None else ""
 
 
 def names(kept: tuple | None = None) -> Names:

@@ -91,7 +91,11 @@ UNASSIGNED_CELL = '<span class="muted">unassigned</span>'
 
 def rows(requests: list[dict], portal: PortalSettings, names: Names) -> list[Row]:
     """Each request (a dict of FeedbackRequest.objects.for_queue()) with its age in working days
-    against the triage SLA, and the names of its client and recruiter (no query)."""
+    against the triage SLA, and the names of its client and recruiter (no query, unless the
+    cache has not heard of one of them yet: Names.look_up_missing)."""
+    names.look_up_missing(
+        {fr["application__client_id"] for fr in requests}, {fr["owner_id"] for fr in requests}
+    )
     today, zone = timezone.localdate(), portal.zone
     ages = {}  # many rows began waiting on the same day
     shown = []
